@@ -1,0 +1,71 @@
+"""Signing in and out: the session, the current user, and throttling of failed logins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from flask import current_app, g, session
+
+from kernel.models import LoginFailure, User
+from kernel.models.clock import utcnow
+from kernel.passwords import verify_password
+
+View = TypeVar("View", bound=Callable)
+
+
+def public(view: View) -> View:
+    """Mark a view as reachable without signing in; every other view requires a user."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+class LoginThrottled(Exception):
+    pass
+
+
+def _recent_failures(username: str) -> int:
+    window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    return (
+        LoginFailure.select()
+        .where((LoginFailure.username == username) & (LoginFailure.at > utcnow() - window))
+        .count()
+    )
+
+
+def authenticate(username: str, password: str, remote_addr: str | None) -> User | None:
+    """The user for these credentials, or None; raises LoginThrottled after too many failures.
+
+    Failures are counted per username in the database, so every server process sees them.
+    """
+    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        raise LoginThrottled()
+    user = User.by_username(username)
+    if user is None or user.disabled or not verify_password(user.password_hash, password):
+        LoginFailure.create(username=username[:255], remote_addr=remote_addr)
+        return None
+    LoginFailure.delete().where(LoginFailure.username == username).execute()
+    User.update(last_login=utcnow()).where(User.id == user.id).execute()
+    return user
+
+
+def log_in(user: User) -> None:
+    # A fresh session on login, so a session id planted before login is worthless.
+    session.clear()
+    session["user_id"] = user.id
+    session.permanent = True
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def load_current_user() -> User | None:
+    user_id = session.get("user_id")
+    user = User.get_or_none(User.id == user_id) if user_id else None
+    if user is not None and user.disabled:
+        session.clear()
+        user = None
+    g.user = user
+    return user

@@ -1,0 +1,135 @@
+"""The small value types plugins hand to the kernel through hooks.
+
+Menus, filters and actions are plain dataclasses (datasette's ``row_actions`` is the model):
+a plugin builds them, the kernel renders and calls them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+    from werkzeug.datastructures import MultiDict
+
+    from kernel.models import Conversation, User
+
+
+@dataclass(frozen=True)
+class MessageType:
+    """A kind of conversation, owning one inbox folder."""
+
+    key: str  # stored on the conversation, e.g. "PRIVATE"; DHIS2's MessageType names
+    label: str  # what one such conversation is called, e.g. "Private message"
+    folder: str  # the folder's name in the inbox, e.g. "Inbox"
+    composable: bool = False  # users start these from the compose page
+    feedback_tools: bool = False  # priority, status, assignee and internal replies apply
+    replyable: bool = True  # participants may reply
+    order: int = 100  # folder position, lowest first
+
+
+@dataclass(frozen=True)
+class RecipientKind:
+    """Something a sender can pick as a recipient: a user, a user group, an org unit, …"""
+
+    key: str  # e.g. "user"
+    label: str  # e.g. "User"
+    api_field: str  # its list in a DHIS2 POST body, e.g. "users"
+    field: str = "to_user"  # the compose field it belongs to: "to_user" or "to_org_unit"
+
+
+@dataclass(frozen=True)
+class RecipientOption:
+    """One search hit on the compose form."""
+
+    kind: str
+    id: str  # the uid of the user, group, org unit, …
+    label: str
+    description: str = ""
+
+
+@dataclass
+class RecipientSelection:
+    """What a sender picked: uids per recipient kind, and kind-specific options."""
+
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[str]:
+        return self.ids.get(kind, [])
+
+    def is_empty(self) -> bool:
+        return not any(self.ids.values())
+
+
+class UnknownRecipient(Exception):
+    """Raised while resolving when a picked uid does not exist; nothing is sent.
+
+    ``http_status`` follows DHIS2: 409 for an unknown user or org unit, 404 for a group.
+    """
+
+    def __init__(self, kind: str, uid: str, message: str, http_status: int = 409) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.uid = uid
+        self.message = message
+        self.http_status = http_status
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """A choice offered above the inbox list and applied in SQL.
+
+    ``apply(value)`` returns a peewee expression over ``Conversation`` and ``Participant``
+    (the inbox query joins both) for one of the ``choices`` values.
+    """
+
+    key: str  # query-string parameter, e.g. "status"
+    label: str
+    choices: list[tuple[str, str]]  # (value, label)
+    apply: Callable[[str], Any]
+    help: str = ""
+
+
+class ActionError(Exception):
+    """Raised by an action handler for bad input; the user sees the message, nothing changes."""
+
+
+@dataclass(frozen=True)
+class ConversationAction:
+    """Something a user can do to one conversation (set priority, assign, …).
+
+    ``form(conversation, user)`` renders the action's form partial; it must post to
+    ``url_for('conversations.action', uid=..., key=...)``. ``handle(conversation, user,
+    form)`` applies it inside a transaction and returns the confirmation shown to the user,
+    or raises ``ActionError``.
+    """
+
+    key: str
+    label: str
+    form: Callable[[Conversation, User], Markup | str]
+    handle: Callable[[Conversation, User, MultiDict], str]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SettingsField:
+    """A system setting a plugin owns, shown on the settings page in its section."""
+
+    key: str
+    label: str
+    section: str = "General"
+    help: str = ""
+    choices: Callable[[], list[tuple[str, str]]] | None = None  # None: free text
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class MigrationSource:
+    """A folder of numbered peewee migration scripts, with its own history table."""
+
+    name: str
+    directory: Path

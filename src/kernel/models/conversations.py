@@ -1,0 +1,195 @@
+"""Conversations, their messages, and each participant's state (read, follow-up).
+
+A participant row is DHIS2's UserMessage: one per (conversation, user). It carries a copy
+of the conversation's message type and last-message time so that an inbox page and the
+unread counts are answered from one index on ``participant`` without touching
+``conversation`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from peewee import (
+    JOIN,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    fn,
+)
+
+from kernel.db import BaseModel
+from kernel.models.clock import utcnow
+from kernel.models.users import User
+from kernel.uid import generate_uid
+
+
+class Priority(StrEnum):
+    NONE = "NONE"
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+class Status(StrEnum):
+    NONE = "NONE"
+    OPEN = "OPEN"
+    PENDING = "PENDING"
+    INVALID = "INVALID"
+    SOLVED = "SOLVED"
+
+
+class Conversation(BaseModel):
+    uid = CharField(max_length=11, unique=True, default=generate_uid)
+    subject = CharField(max_length=255)
+    message_type = CharField(max_length=64, index=True)
+    priority = CharField(max_length=16, default=Priority.NONE.value)
+    status = CharField(max_length=16, default=Status.NONE.value)
+    assignee = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    last_sender = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    last_message = DateTimeField(default=utcnow, index=True)
+    # Counts messages everyone may see; internal replies are not counted (DHIS2).
+    message_count = IntegerField(default=0)
+    ext_message_id = CharField(max_length=64, null=True, index=True)
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created = DateTimeField(default=utcnow)
+    last_updated = DateTimeField(default=utcnow)
+
+    @classmethod
+    def by_uid(cls, uid: str) -> Conversation | None:
+        return cls.get_or_none(cls.uid == uid)
+
+    def participant_for(self, user: User) -> Participant | None:
+        return Participant.get_or_none(
+            (Participant.conversation == self) & (Participant.user == user)
+        )
+
+    def participants(self) -> list[Participant]:
+        """Participants with their users, ordered by name (one query)."""
+        return list(
+            Participant.select(Participant, User)
+            .join(User)
+            .where(Participant.conversation == self)
+            .order_by(User.first_name, User.surname, User.id)
+        )
+
+    def messages_in_order(self) -> list[Message]:
+        """Every message with its sender, oldest first (one query)."""
+        return list(
+            Message.select(Message, User)
+            .join(User, JOIN.LEFT_OUTER, on=(Message.sender == User.id))
+            .where(Message.conversation == self)
+            .order_by(Message.id)
+        )
+
+
+@dataclass
+class InboxPage:
+    """One page of a user's folder: participant rows with their conversations attached."""
+
+    rows: list[Participant]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.page_count
+
+
+def inbox_for(
+    user: User, message_type: str, conditions: Iterable[Any], page: int, page_size: int
+) -> InboxPage:
+    """A user's folder, newest activity first, with the filters' SQL conditions applied.
+
+    Two queries whatever the page size: the count and the page (conversation and last
+    sender joined, so rendering needs no more).
+    """
+    last_sender = User.alias("last_sender")
+    where = [Participant.user == user, Participant.message_type == message_type, *conditions]
+    total = Participant.select().join(Conversation).where(*where).count()
+    rows = (
+        Participant.select(Participant, Conversation, last_sender)
+        .join(Conversation)
+        .join(last_sender, JOIN.LEFT_OUTER, on=(Conversation.last_sender == last_sender.id))
+        .where(*where)
+        .order_by(Participant.last_message.desc(), Participant.conversation.desc())
+        .paginate(page, page_size)
+    )
+    return InboxPage(rows=list(rows), page=page, page_size=page_size, total=total)
+
+
+class Message(BaseModel):
+    uid = CharField(max_length=11, unique=True, default=generate_uid)
+    conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE")
+    text = TextField()
+    # None for system-generated messages.
+    sender = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    internal = BooleanField(default=False)
+    created = DateTimeField(default=utcnow)
+    metadata = CharField(max_length=255, null=True)
+
+    class Meta:
+        indexes = ((("conversation", "id"), False),)
+
+
+class Participant(BaseModel):
+    conversation = ForeignKeyField(Conversation, on_delete="CASCADE", backref="participant_rows")
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    message_type = CharField(max_length=64)
+    last_message = DateTimeField()
+    read = BooleanField(default=False)
+    follow_up = BooleanField(default=False)
+
+    class Meta:
+        indexes = (
+            (("conversation", "user"), True),
+            # The inbox page: one user's folder, newest first.
+            (("user", "message_type", "last_message", "conversation"), False),
+            # Unread counts per folder and in total.
+            (("user", "read", "message_type"), False),
+        )
+
+    @classmethod
+    def for_user(cls, user: User, conversation_ids: Iterable[int]) -> dict[int, Participant]:
+        ids = list(conversation_ids)
+        if not ids:
+            return {}
+        rows = cls.select().where((cls.user == user) & (cls.conversation.in_(ids)))
+        return {row.conversation_id: row for row in rows}
+
+    @classmethod
+    def unread_queue(cls, user: User, limit: int = 10) -> list[Participant]:
+        """The newest unread conversations across every folder, for the dashboard."""
+        last_sender = User.alias("last_sender")
+        return list(
+            cls.select(cls, Conversation, last_sender)
+            .join(Conversation)
+            .join(last_sender, JOIN.LEFT_OUTER, on=(Conversation.last_sender == last_sender.id))
+            .where((cls.user == user) & (cls.read == False))  # noqa: E712
+            .order_by(cls.last_message.desc())
+            .limit(limit)
+        )
+
+    @classmethod
+    def unread_count(cls, user: User) -> int:
+        return cls.select().where((cls.user == user) & (cls.read == False)).count()  # noqa: E712
+
+    @classmethod
+    def unread_by_type(cls, user: User) -> dict[str, int]:
+        query = (
+            cls.select(cls.message_type, fn.COUNT(cls.id).alias("n"))
+            .where((cls.user == user) & (cls.read == False))  # noqa: E712
+            .group_by(cls.message_type)
+        )
+        return {row.message_type: row.n for row in query}

@@ -1,0 +1,139 @@
+"""Users, user roles with authorities, user groups, and failed logins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    fn,
+)
+
+from kernel.db import BaseModel
+from kernel.models.clock import utcnow
+from kernel.uid import generate_uid
+
+SUPERUSER_AUTHORITY = "ALL"
+
+
+class User(BaseModel):
+    uid = CharField(max_length=11, unique=True, default=generate_uid)
+    username = CharField(max_length=255, unique=True)
+    first_name = CharField(max_length=160)
+    surname = CharField(max_length=160)
+    email = CharField(max_length=255, null=True)
+    # No hash means the account cannot log in (imported users without a password).
+    password_hash = CharField(max_length=255, null=True)
+    disabled = BooleanField(default=False)
+    created = DateTimeField(default=utcnow)
+    last_login = DateTimeField(null=True)
+
+    class Meta:
+        # "user" is a reserved word in PostgreSQL.
+        table_name = "user_account"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.surname}".strip() or self.username
+
+    def authorities(self) -> set[str]:
+        """Every authority granted through the user's roles."""
+        query = (
+            RoleAuthority.select(RoleAuthority.authority)
+            .join(UserRoleMember, on=(UserRoleMember.role == RoleAuthority.role))
+            .where(UserRoleMember.user == self)
+        )
+        return {row.authority for row in query}
+
+    def group_ids(self) -> set[int]:
+        query = UserGroupMember.select(UserGroupMember.group).where(UserGroupMember.user == self)
+        return {row.group_id for row in query}
+
+    @classmethod
+    def by_username(cls, username: str) -> User | None:
+        return cls.get_or_none(cls.username == username)
+
+    @classmethod
+    def search(cls, text: str, limit: int = 25) -> list[User]:
+        """Enabled users whose name or username contains every word of ``text``."""
+        query = cls.select().where(cls.disabled == False)  # noqa: E712
+        for word in text.lower().split():
+            query = query.where(
+                fn.LOWER(cls.username).contains(word)
+                | fn.LOWER(cls.first_name).contains(word)
+                | fn.LOWER(cls.surname).contains(word)
+            )
+        return list(query.order_by(cls.first_name, cls.surname).limit(limit))
+
+
+class UserRole(BaseModel):
+    uid = CharField(max_length=11, unique=True, default=generate_uid)
+    name = CharField(max_length=230, unique=True)
+
+    def grant(self, authorities: Iterable[str]) -> None:
+        rows = [{"role": self.id, "authority": a} for a in authorities]
+        if rows:
+            RoleAuthority.insert_many(rows).on_conflict_ignore().execute()
+
+
+class RoleAuthority(BaseModel):
+    role = ForeignKeyField(UserRole, backref="authority_rows", on_delete="CASCADE")
+    authority = CharField(max_length=255)
+
+    class Meta:
+        indexes = ((("role", "authority"), True),)
+
+
+class UserRoleMember(BaseModel):
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    role = ForeignKeyField(UserRole, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "role"), True),)
+
+
+class UserGroup(BaseModel):
+    uid = CharField(max_length=11, unique=True, default=generate_uid)
+    name = CharField(max_length=230, unique=True)
+    code = CharField(max_length=50, null=True, unique=True)
+    member_count = IntegerField(default=0)
+
+    def add_members(self, users: Iterable[User | int]) -> None:
+        ids = [u if isinstance(u, int) else u.id for u in users]
+        if ids:
+            UserGroupMember.insert_many(
+                [{"group": self.id, "user": i} for i in ids]
+            ).on_conflict_ignore().execute()
+            self.refresh_member_count()
+
+    def member_ids(self) -> set[int]:
+        query = UserGroupMember.select(UserGroupMember.user).where(UserGroupMember.group == self)
+        return {row.user_id for row in query}
+
+    def refresh_member_count(self) -> None:
+        count = UserGroupMember.select().where(UserGroupMember.group == self).count()
+        UserGroup.update(member_count=count).where(UserGroup.id == self.id).execute()
+        self.member_count = count
+
+
+class UserGroupMember(BaseModel):
+    group = ForeignKeyField(UserGroup, on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE", index=True)
+
+    class Meta:
+        indexes = ((("group", "user"), True),)
+
+
+class LoginFailure(BaseModel):
+    """One failed login; recent rows throttle further attempts for that username."""
+
+    username = CharField(max_length=255)
+    remote_addr = CharField(max_length=64, null=True)
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("username", "at"), False),)

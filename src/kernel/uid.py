@@ -1,0 +1,18 @@
+"""DHIS2-style identifiers: 11 characters, a letter first, then letters or digits."""
+
+import re
+import secrets
+import string
+
+_LETTERS = string.ascii_letters
+_ALPHANUMERIC = string.ascii_letters + string.digits
+UID_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9]{10}$")
+
+
+def generate_uid() -> str:
+    """A new random uid, the same shape DHIS2's CodeGenerator makes."""
+    return secrets.choice(_LETTERS) + "".join(secrets.choice(_ALPHANUMERIC) for _ in range(10))
+
+
+def is_valid_uid(value: str | None) -> bool:
+    return bool(value) and UID_PATTERN.match(value) is not None

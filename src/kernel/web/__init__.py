@@ -1,0 +1,1 @@
+"""The kernel's browser pages: one module per area, each a Blueprint."""

@@ -1,0 +1,26 @@
+"""htmx, served from its pip package with the app's own CSS: nothing comes from a CDN."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from flask import Blueprint, send_from_directory
+from werkzeug.wrappers import Response
+
+from kernel.auth import public
+
+blueprint = Blueprint("assets", __name__)
+
+HTMX_VERSION = "2.0.3"
+HTMX_DIRECTORY = Path(str(files("js_lib_htmx"))) / "static" / "htmx"
+# The version is in the URL, so browsers may keep the file for a year.
+IMMUTABLE = 365 * 24 * 3600
+
+
+@blueprint.get(f"/assets/htmx-{HTMX_VERSION}.min.js")
+@public
+def htmx() -> Response:
+    response = send_from_directory(HTMX_DIRECTORY, "htmx.min.js", max_age=IMMUTABLE)
+    response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE}, immutable"
+    return response

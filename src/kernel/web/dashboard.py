@@ -1,0 +1,30 @@
+"""The dashboard (links and the unread message queue) and the unread badge."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, make_response, render_template, request
+from werkzeug.wrappers import Response
+
+from kernel.models import Participant
+
+blueprint = Blueprint("dashboard", __name__)
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("dashboard.html", queue=Participant.unread_queue(g.user))
+
+
+@blueprint.get("/badge")
+def badge() -> Response:
+    """The unread count in the header; polled by htmx, 304 with no body when unchanged."""
+    count = Participant.unread_count(g.user)
+    etag = f"unread-{g.user.id}-{count}"
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = make_response(render_template("partials/badge.html", unread=count))
+    response.set_etag(etag, weak=True)
+    # Revalidate on every poll: the ETag makes an unchanged answer cost a few bytes.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

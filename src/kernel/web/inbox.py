@@ -1,0 +1,141 @@
+"""Folders and the inbox list, with plugin filters and bulk actions on selected rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kernel import messaging
+from kernel.contributions import InboxFilter, MessageType
+from kernel.models import Conversation, Participant
+from kernel.models.conversations import inbox_for
+from kernel.plugins import current_hooks
+from kernel.web.render import page_or_block, wants_partial
+
+blueprint = Blueprint("inbox", __name__)
+
+BULK_ACTIONS = {
+    "read": "Marked as read",
+    "unread": "Marked as unread",
+    "followup": "Marked for follow-up",
+    "unfollowup": "Follow-up cleared",
+    "remove": "Removed from your inbox",
+}
+
+
+@dataclass
+class ChosenFilter:
+    filter: InboxFilter
+    value: str
+
+
+def _folder(type_key: str) -> MessageType:
+    message_type = current_hooks().message_type(type_key)
+    if message_type is None:
+        abort(404)
+    return message_type
+
+
+def _chosen_filters(message_type: MessageType, args) -> tuple[list[InboxFilter], list[ChosenFilter]]:
+    offered = current_hooks().inbox_filters(g.user, message_type.key)
+    chosen = []
+    for inbox_filter in offered:
+        value = args.get(inbox_filter.key, "")
+        if not value:
+            continue
+        if value not in {choice for choice, _ in inbox_filter.choices}:
+            abort(400, f"{value!r} is not a choice of the filter “{inbox_filter.label}”.")
+        chosen.append(ChosenFilter(inbox_filter, value))
+    return offered, chosen
+
+
+def _page_number(args) -> int:
+    raw = args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, "The page number must be a whole number from 1.")
+    return int(raw)
+
+
+def _folder_context(message_type: MessageType, args, notice: str | None = None) -> dict:
+    offered, chosen = _chosen_filters(message_type, args)
+    page = inbox_for(
+        g.user,
+        message_type.key,
+        [c.filter.apply(c.value) for c in chosen],
+        _page_number(args),
+        current_app.config["PAGE_SIZE"],
+    )
+    filter_args = {c.filter.key: c.value for c in chosen}
+    return {
+        "folder": message_type,
+        "folders": current_hooks().message_types(),
+        "unread_by_type": Participant.unread_by_type(g.user),
+        "filters": offered,
+        "filter_args": filter_args,
+        "page": page,
+        "notice": notice,
+    }
+
+
+@blueprint.get("/messages")
+def messages() -> Response | str:
+    folders = current_hooks().message_types()
+    if folders:
+        return redirect(url_for("inbox.folder", type_key=folders[0].key))
+    return render_template("no_folders.html")
+
+
+@blueprint.get("/messages/<type_key>")
+def folder(type_key: str) -> str:
+    message_type = _folder(type_key)
+    return page_or_block("inbox.html", "conversation_list", **_folder_context(message_type, request.args))
+
+
+@blueprint.post("/messages/<type_key>/bulk")
+def bulk(type_key: str) -> Response | tuple[str, int] | str:
+    """Apply one action to the selected conversations, all of them the user's own copies."""
+    message_type = _folder(type_key)
+    action = request.form.get("action", "")
+    uids = request.form.getlist("conversation")
+    back = {k: v for k, v in request.form.items() if k.startswith("keep_")}
+    list_args = {k[len("keep_") :]: v for k, v in back.items()}
+    if action not in BULK_ACTIONS:
+        return _bulk_error(message_type, list_args, "Choose an action.")
+    if not uids:
+        return _bulk_error(message_type, list_args, "Select at least one conversation.")
+    if action == "remove" and request.form.get("confirm") != "yes":
+        chosen = list(
+            Conversation.select(Conversation.uid, Conversation.subject)
+            .join(Participant)
+            .where((Participant.user == g.user) & Conversation.uid.in_(uids))
+        )
+        context = {"folder": message_type, "chosen": chosen, "keep": back}
+        return page_or_block("confirm_remove.html", "confirmation", **context)
+
+    changed = _apply(action, uids)
+    notice = f"{BULK_ACTIONS[action]}: {len(changed)} conversation{'s' if len(changed) != 1 else ''}."
+    if wants_partial():
+        body = page_or_block(
+            "inbox.html", "conversation_list", **_folder_context(message_type, list_args, notice)
+        )
+        response = current_app.make_response(body)
+        response.headers["HX-Trigger"] = "unread-changed"
+        return response
+    flash(notice)
+    return redirect(url_for("inbox.folder", type_key=message_type.key, **list_args), code=303)
+
+
+def _apply(action: str, uids: list[str]) -> list[str]:
+    if action in ("read", "unread"):
+        return messaging.set_read(g.user, uids, read=action == "read")
+    if action in ("followup", "unfollowup"):
+        return messaging.set_follow_up(g.user, uids, follow_up=action == "followup")
+    return messaging.remove_from_inbox(g.user, uids)
+
+
+def _bulk_error(message_type: MessageType, list_args: dict, error: str) -> tuple[str, int]:
+    context = _folder_context(message_type, list_args)
+    context["error"] = error
+    return page_or_block("inbox.html", "conversation_list", **context), 400

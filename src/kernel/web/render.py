@@ -1,0 +1,19 @@
+"""One URL, two representations: the whole page, or one block of it for htmx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def wants_partial() -> bool:
+    """True for htmx requests that swap part of a page (not boosted navigation)."""
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def page_or_block(template: str, block: str, **context: Any) -> str:
+    if wants_partial():
+        return render_block(template, block, **context)
+    return render_template(template, **context)

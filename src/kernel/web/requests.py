@@ -1,0 +1,72 @@
+"""Per-request plumbing: database connection, current user, sign-in requirement, headers."""
+
+from __future__ import annotations
+
+from flask import Flask, g, redirect, request, url_for
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from kernel.auth import load_current_user
+from kernel.db import database
+from kernel.plugins import current_hooks
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    # No inline script or style anywhere: htmx is configured through a <meta> tag.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_open_connection)
+    app.before_request(_require_sign_in)
+    app.teardown_request(_close_connection)
+    app.after_request(_add_security_headers)
+    app.jinja_env.globals.update(slot=_slot, message_types=lambda: current_hooks().message_types())
+
+
+def _open_connection() -> None:
+    database.connect(reuse_if_open=True)
+
+
+def _close_connection(_exc: BaseException | None) -> None:
+    if not database.is_closed():
+        database.close()
+
+
+def _require_sign_in() -> Response | None:
+    view = request.endpoint and _view_function(request.endpoint)
+    user = load_current_user()
+    if user is not None or request.endpoint == "static" or getattr(view, "is_public", False):
+        return None
+    if request.htmx:
+        # A partial request cannot follow a redirect into a page; ask htmx to navigate.
+        response = Response(status=401)
+        response.headers["HX-Redirect"] = url_for("auth.login")
+        return response
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _view_function(endpoint: str):
+    from flask import current_app
+
+    return current_app.view_functions.get(endpoint)
+
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if "HX-Request" in request.headers or request.endpoint not in (None, "static"):
+        response.vary.add("HX-Request")
+    return response
+
+
+def _slot(name: str) -> Markup:
+    return current_hooks().template_slot(name, g.get("user"))
