@@ -36,7 +36,9 @@ def can_open(conversation: Conversation, user: User, participant: Participant | 
 def visible_messages(conversation: Conversation, user: User) -> list[Message]:
     """The conversation's messages in order, without those a plugin hides from this user."""
     hooks = current_hooks()
-    return [m for m in conversation.messages_in_order() if hooks.message_visible(m, conversation, user)]
+    return [
+        m for m in conversation.messages_in_order() if hooks.message_visible(m, conversation, user)
+    ]
 
 
 def can_reply(conversation: Conversation) -> bool:

@@ -21,6 +21,7 @@ from kernel.web import (
     errors,
     inbox,
     requests,
+    settings,
     template_helpers,
 )
 
@@ -35,14 +36,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     :param config: overrides on top of the defaults and the ``MAILROOM_*`` environment
         (see :func:`kernel.config.load_config`).
     """
-    settings = load_config(config)
+    configuration = load_config(config)
     app = Flask(
         "kernel",
         template_folder=str(kernel_templates_path()),
         static_folder=str(Path(__file__).parent / "static"),
-        instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()),
+        instance_path=str(Path(configuration["INSTANCE_PATH"]).resolve()),
     )
-    app.config.update(settings)
+    app.config.update(configuration)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key_for(Path(app.instance_path))
     if app.config["DATABASE_URL"].startswith("sqlite:///"):
@@ -50,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             parents=True, exist_ok=True
         )
 
-    hooks = Hooks(build_plugin_manager(settings["PLUGINS"], settings["EXTRA_PLUGINS"]))
+    hooks = Hooks(build_plugin_manager(configuration["PLUGINS"], configuration["EXTRA_PLUGINS"]))
     app.extensions["mailroom.hooks"] = hooks
     app.extensions["mailroom.database"] = open_database(app.config["DATABASE_URL"])
 
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         dashboard.blueprint,
         inbox.blueprint,
         conversations.blueprint,
+        settings.blueprint,
     ):
         app.register_blueprint(blueprint)
     for blueprint in hooks.blueprints():

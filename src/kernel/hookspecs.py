@@ -234,7 +234,9 @@ def mailroom_message_visible(message: Message, conversation: Conversation, user:
 
 
 @hookspec
-def mailroom_conversation_actions(conversation: Conversation, user: User) -> list[ConversationAction]:
+def mailroom_conversation_actions(
+    conversation: Conversation, user: User
+) -> list[ConversationAction]:
     """Offer actions on a conversation to a user (set priority, assign, internal reply, …).
 
     Called when the conversation page renders and before an action is handled; an action

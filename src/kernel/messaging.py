@@ -123,7 +123,8 @@ def start_conversation(
 def add_reply(
     conversation: Conversation, sender: User | None, text: str, internal: bool = False
 ) -> Message:
-    """Append a message; it becomes unread for every other participant who may see it.
+    """Append a message; it becomes unread for every other participant who may see it,
+    and read for its author, who has just seen the whole conversation.
 
     An internal message changes neither the conversation's last sender nor its public
     message count, so nothing about it shows to those it is hidden from.
@@ -145,9 +146,7 @@ def add_reply(
                 (Participant.conversation == conversation) & Participant.user.in_(seers)
             ).execute()
             Participant.update(read=False).where(
-                (Participant.conversation == conversation)
-                & Participant.user.in_(seers)
-                & others
+                (Participant.conversation == conversation) & Participant.user.in_(seers) & others
             ).execute()
         else:
             Conversation.update(
@@ -161,6 +160,10 @@ def add_reply(
             ).execute()
             Participant.update(read=False).where(
                 (Participant.conversation == conversation) & others
+            ).execute()
+        if sender is not None:
+            Participant.update(read=True).where(
+                (Participant.conversation == conversation) & (Participant.user == sender.id)
             ).execute()
     conversation = Conversation.get_by_id(conversation.id)
     hooks.message_added(conversation, message)
@@ -203,9 +206,7 @@ def _own_rows(user: User, conversation_uids: Iterable[str]):
 
 def set_read(user: User, conversation_uids: Iterable[str], read: bool) -> list[str]:
     """Mark the user's own copies read or unread; returns the uids that changed."""
-    rows = list(
-        _own_rows(user, conversation_uids).where(Participant.read == (not read)).tuples()
-    )
+    rows = list(_own_rows(user, conversation_uids).where(Participant.read == (not read)).tuples())
     if rows:
         Participant.update(read=read).where(Participant.id.in_([r[0] for r in rows])).execute()
     return [r[1] for r in rows]
@@ -214,9 +215,7 @@ def set_read(user: User, conversation_uids: Iterable[str], read: bool) -> list[s
 def set_follow_up(user: User, conversation_uids: Iterable[str], follow_up: bool) -> list[str]:
     """Flag or unflag the user's own copies for follow-up; returns the uids that changed."""
     rows = list(
-        _own_rows(user, conversation_uids)
-        .where(Participant.follow_up == (not follow_up))
-        .tuples()
+        _own_rows(user, conversation_uids).where(Participant.follow_up == (not follow_up)).tuples()
     )
     if rows:
         Participant.update(follow_up=follow_up).where(
@@ -231,3 +230,27 @@ def remove_from_inbox(user: User, conversation_uids: Iterable[str]) -> list[str]
     if rows:
         Participant.delete().where(Participant.id.in_([r[0] for r in rows])).execute()
     return [r[1] for r in rows]
+
+
+SHARED_FIELDS = {"priority", "status", "assignee"}
+
+
+def change_state(conversation: Conversation, user: User | None, field: str, value: object) -> bool:
+    """Change a property every participant shares (priority, status, assignee).
+
+    Fires ``mailroom_conversation_state_changed`` when the value really changed.
+    :returns: whether it changed.
+    """
+    if field not in SHARED_FIELDS:
+        raise ValueError(f"{field!r} is not a shared conversation property")
+    old = getattr(conversation, f"{field}_id" if field == "assignee" else field)
+    new = value.id if field == "assignee" and value is not None else value
+    if old == new:
+        return False
+    column = getattr(Conversation, field)
+    Conversation.update({column: new, Conversation.last_updated: utcnow()}).where(
+        Conversation.id == conversation.id
+    ).execute()
+    setattr(conversation, field, value)
+    current_hooks().conversation_state_changed(conversation, user, field, old, new)
+    return True

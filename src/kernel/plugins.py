@@ -92,9 +92,12 @@ def build_plugin_manager(
 
 
 def _collect(results: Iterable[Any]) -> list[Any]:
-    """Flatten list-returning hook results, keeping plugin order."""
+    """Flatten list-returning hook results in plugin registration order (kernel first).
+
+    pluggy calls the most recently registered plugin first, so its results are reversed.
+    """
     collected: list[Any] = []
-    for result in results:
+    for result in reversed(list(results)):
         if result is None:
             continue
         if isinstance(result, list | tuple | set):
@@ -133,8 +136,7 @@ class Hooks:
         return self._message_types.get(key)
 
     def migrations(self) -> list[MigrationSource]:
-        # pluggy calls the most recently registered first; migrate in registration order.
-        return list(reversed(_collect(self._hook.mailroom_migrations())))
+        return _collect(self._hook.mailroom_migrations())
 
     def blueprints(self) -> list[Blueprint]:
         return _collect(self._hook.mailroom_blueprints())
@@ -146,8 +148,10 @@ class Hooks:
         return _collect(self._hook.mailroom_cli_commands())
 
     def template_slot(self, slot: str, user: User | None) -> Markup:
-        parts = reversed(_collect(self._hook.mailroom_template_slot(slot=slot, user=user)))
-        return Markup("\n").join(Markup(part) if isinstance(part, Markup) else part for part in parts)
+        parts = _collect(self._hook.mailroom_template_slot(slot=slot, user=user))
+        return Markup("\n").join(
+            Markup(part) if isinstance(part, Markup) else part for part in parts
+        )
 
     def demo_data(self, users: dict[str, User], groups: dict[str, UserGroup]) -> None:
         self._hook.mailroom_demo_data(users=users, groups=groups)
@@ -171,7 +175,7 @@ class Hooks:
     # inbox
     def inbox_filters(self, user: User, message_type: str) -> list[InboxFilter]:
         filters = _collect(self._hook.mailroom_inbox_filters(user=user, message_type=message_type))
-        return _unique(list(reversed(filters)), "inbox filter")
+        return _unique(filters, "inbox filter")
 
     # conversation
     def conversation_access(self, conversation: Conversation, user: User) -> bool:
@@ -184,11 +188,13 @@ class Hooks:
         )
         return not any(result is False for result in results)
 
-    def conversation_actions(self, conversation: Conversation, user: User) -> list[ConversationAction]:
+    def conversation_actions(
+        self, conversation: Conversation, user: User
+    ) -> list[ConversationAction]:
         actions = _collect(
             self._hook.mailroom_conversation_actions(conversation=conversation, user=user)
         )
-        return _unique(list(reversed(actions)), "conversation action")
+        return _unique(actions, "conversation action")
 
     # events
     def conversation_created(

@@ -24,3 +24,10 @@ def htmx() -> Response:
     response = send_from_directory(HTMX_DIRECTORY, "htmx.min.js", max_age=IMMUTABLE)
     response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE}, immutable"
     return response
+
+
+@blueprint.get("/favicon.ico")
+@public
+def favicon() -> Response:
+    # Pages declare an empty icon; answering here keeps stray requests off the login page.
+    return Response(status=404)

@@ -34,7 +34,10 @@ def login() -> Response | tuple[str, int] | str:
     password = request.form.get("password", "")
     if not username or not password:
         return render_template(
-            "login.html", next=next_url, username=username, error="Enter your username and password."
+            "login.html",
+            next=next_url,
+            username=username,
+            error="Enter your username and password.",
         ), 400
     try:
         user = authenticate(username, password, request.remote_addr)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from kernel import messaging
@@ -38,7 +48,9 @@ def _folder(type_key: str) -> MessageType:
     return message_type
 
 
-def _chosen_filters(message_type: MessageType, args) -> tuple[list[InboxFilter], list[ChosenFilter]]:
+def _chosen_filters(
+    message_type: MessageType, args
+) -> tuple[list[InboxFilter], list[ChosenFilter]]:
     offered = current_hooks().inbox_filters(g.user, message_type.key)
     chosen = []
     for inbox_filter in offered:
@@ -90,7 +102,9 @@ def messages() -> Response | str:
 @blueprint.get("/messages/<type_key>")
 def folder(type_key: str) -> str:
     message_type = _folder(type_key)
-    return page_or_block("inbox.html", "conversation_list", **_folder_context(message_type, request.args))
+    return page_or_block(
+        "inbox.html", "conversation_list", **_folder_context(message_type, request.args)
+    )
 
 
 @blueprint.post("/messages/<type_key>/bulk")
@@ -115,7 +129,9 @@ def bulk(type_key: str) -> Response | tuple[str, int] | str:
         return page_or_block("confirm_remove.html", "confirmation", **context)
 
     changed = _apply(action, uids)
-    notice = f"{BULK_ACTIONS[action]}: {len(changed)} conversation{'s' if len(changed) != 1 else ''}."
+    notice = (
+        f"{BULK_ACTIONS[action]}: {len(changed)} conversation{'s' if len(changed) != 1 else ''}."
+    )
     if wants_partial():
         body = page_or_block(
             "inbox.html", "conversation_list", **_folder_context(message_type, list_args, notice)

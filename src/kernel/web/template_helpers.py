@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, g
 from markupsafe import Markup, escape
 
+from kernel.access import is_superuser
 from kernel.models import Participant
 
 
@@ -33,4 +34,4 @@ def unread_count() -> int:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(when=when, enum_label=enum_label)
-    app.jinja_env.globals.update(unread_count=unread_count)
+    app.jinja_env.globals.update(unread_count=unread_count, is_superuser=is_superuser)

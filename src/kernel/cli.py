@@ -1,0 +1,214 @@
+"""The ``mailroom`` command line: init, serve, demo, create-user, and plugin commands."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from typing import Any
+
+import click
+from flask import Flask
+
+from kernel.plugins import PluginError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+
+def _make_app() -> Flask:
+    from kernel.app import create_app
+
+    try:
+        return create_app()
+    except PluginError as error:
+        raise click.ClickException(str(error)) from error
+
+
+class MailroomGroup(click.Group):
+    """Adds the commands plugins contribute (``mailroom_cli_commands``) to the built-ins."""
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        obj = ctx.ensure_object(dict)
+        if "plugin_commands" not in obj:
+            app = obj.setdefault("app", _make_app())
+            with app.app_context():
+                commands = app.extensions["mailroom.hooks"].cli_commands()
+            obj["plugin_commands"] = {c.name: c for c in commands}
+        return obj["plugin_commands"]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Every command, built-in or contributed, runs inside an app context.
+        obj = ctx.ensure_object(dict)
+        app = obj.get("app") or obj.setdefault("app", _make_app())
+        with app.app_context():
+            return super().invoke(ctx)
+
+
+@click.group(cls=MailroomGroup)
+def main() -> None:
+    """Mailroom: messaging and feedback handling, DHIS2 style.
+
+    Configured by environment: MAILROOM_DATABASE_URL, MAILROOM_PLUGINS,
+    MAILROOM_SECRET_KEY, MAILROOM_REDIS_URL.
+    """
+
+
+def _current_app() -> Flask:
+    from flask import current_app
+
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _migrate(app: Flask) -> None:
+    from kernel.migrate import apply_migrations
+
+    applied = apply_migrations(
+        app.extensions["mailroom.database"], app.extensions["mailroom.hooks"]
+    )
+    for source, names in applied.items():
+        for name in names:
+            click.echo(f"Applied migration {source}: {name}")
+
+
+@main.command()
+@click.option("--admin-username", default="admin", show_default=True)
+@click.option(
+    "--admin-password",
+    envvar="MAILROOM_ADMIN_PASSWORD",
+    help="Password for the first superuser (default: asked for, or generated and printed).",
+)
+def init(admin_username: str, admin_password: str | None) -> None:
+    """Create or upgrade the database, and create a superuser if there is none."""
+    from kernel.people import create_user, superusers_exist
+
+    app = _current_app()
+    _migrate(app)
+    if superusers_exist():
+        click.echo("Database is up to date.")
+        return
+    if not admin_password:
+        if sys.stdin.isatty():
+            admin_password = click.prompt(
+                f"Password for {admin_username}", hide_input=True, confirmation_prompt=True
+            )
+        else:
+            admin_password = secrets.token_urlsafe(12)
+            click.echo(f"Generated password for {admin_username}: {admin_password}")
+    create_user(admin_username, "System", "Administrator", password=admin_password, superuser=True)
+    click.echo(f"Created superuser {admin_username}.")
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--first-name", required=True)
+@click.option("--surname", required=True)
+@click.option("--email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--superuser", is_flag=True, help="Grant the ALL authority.")
+@click.option("--group", "groups", multiple=True, help="Name of a user group to join (repeatable).")
+def create_user_command(
+    username: str,
+    first_name: str,
+    surname: str,
+    email: str | None,
+    password: str,
+    superuser: bool,
+    groups: tuple[str, ...],
+) -> None:
+    """Create a user who can log in."""
+    from kernel.models import UserGroup
+    from kernel.passwords import password_problem
+    from kernel.people import PeopleError, create_user
+
+    problem = password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    found = list(UserGroup.select().where(UserGroup.name.in_(groups))) if groups else []
+    missing = set(groups) - {g.name for g in found}
+    if missing:
+        raise click.BadParameter(
+            f"No such user group: {', '.join(sorted(missing))}", param_hint="--group"
+        )
+    try:
+        user = create_user(
+            username,
+            first_name,
+            surname,
+            password=password,
+            email=email,
+            superuser=superuser,
+            groups=found,
+        )
+    except PeopleError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created user {user.username} ({user.uid}).")
+
+
+def _serve(app: Flask, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Flask:
+            return app
+
+    Server().run()
+
+
+def _check_migrated(app: Flask) -> None:
+    from kernel.migrate import pending_migrations
+
+    pending = pending_migrations(
+        app.extensions["mailroom.database"], app.extensions["mailroom.hooks"]
+    )
+    if pending:
+        raise click.ClickException("The database needs migrating: run `mailroom init` first.")
+
+
+@main.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (production WSGI server)."""
+    app = _current_app()
+    _check_migrated(app)
+    _close(app)
+    _serve(app, host, port, workers)
+
+
+def _close(app: Flask) -> None:
+    # Worker processes must not share the parent's database connection.
+    database = app.extensions["mailroom.database"]
+    if not database.is_closed():
+        database.close()
+
+
+@main.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create the database with demo users and messages, then serve it (admin / district)."""
+    from kernel.demo import DEMO_PASSWORD, load_demo_data
+
+    app = _current_app()
+    _migrate(app)
+    if load_demo_data():
+        click.echo("Loaded the demo data.")
+    else:
+        click.echo("Demo data already present; nothing changed.")
+    click.echo(f"Open http://{host}:{port}/ and log in as admin / {DEMO_PASSWORD}.")
+    if not no_serve:
+        _close(app)
+        _serve(app, host, port, workers=2)
