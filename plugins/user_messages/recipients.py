@@ -58,7 +58,7 @@ def resolve(selection: RecipientSelection) -> set[int] | None:
             .join(User)
             .where(
                 UserGroupMember.group.in_(list(found_groups.values())) & (User.disabled == False)
-            )  # noqa: E712
+            )
         )
         resolved |= {m.user_id for m in members}
     return resolved

@@ -48,6 +48,6 @@ def mailroom_inbox_filters() -> list[InboxFilter]:
             key="followup",
             label="Follow-up",
             choices=[("yes", "Marked for follow-up")],
-            apply=lambda value: Participant.follow_up == True,  # noqa: E712
+            apply=lambda value: Participant.follow_up == True,
         ),
     ]

@@ -176,20 +176,20 @@ class Participant(BaseModel):
             cls.select(cls, Conversation, last_sender)
             .join(Conversation)
             .join(last_sender, JOIN.LEFT_OUTER, on=(Conversation.last_sender == last_sender.id))
-            .where((cls.user == user) & (cls.read == False))  # noqa: E712
+            .where((cls.user == user) & (cls.read == False))
             .order_by(cls.last_message.desc())
             .limit(limit)
         )
 
     @classmethod
     def unread_count(cls, user: User) -> int:
-        return cls.select().where((cls.user == user) & (cls.read == False)).count()  # noqa: E712
+        return cls.select().where((cls.user == user) & (cls.read == False)).count()
 
     @classmethod
     def unread_by_type(cls, user: User) -> dict[str, int]:
         query = (
             cls.select(cls.message_type, fn.COUNT(cls.id).alias("n"))
-            .where((cls.user == user) & (cls.read == False))  # noqa: E712
+            .where((cls.user == user) & (cls.read == False))
             .group_by(cls.message_type)
         )
         return {row.message_type: row.n for row in query}

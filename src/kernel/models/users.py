@@ -60,7 +60,7 @@ class User(BaseModel):
     @classmethod
     def search(cls, text: str, limit: int = 25) -> list[User]:
         """Enabled users whose name or username contains every word of ``text``."""
-        query = cls.select().where(cls.disabled == False)  # noqa: E712
+        query = cls.select().where(cls.disabled == False)
         for word in text.lower().split():
             query = query.where(
                 fn.LOWER(cls.username).contains(word)
