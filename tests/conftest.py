@@ -148,9 +148,15 @@ def browser(app: Flask) -> Browser:
 
 
 @pytest.fixture
-def new_browser(app: Flask):
-    """More browsers on the same app, one per person."""
-    return lambda: Browser(app.test_client())
+def sign_in():
+    """``sign_in(app, username)``: a new browser on ``app``, signed in as that user."""
+
+    def _sign_in(app: Flask, username: str, password: str = PASSWORD) -> Browser:
+        browser = Browser(app.test_client())
+        browser.login(username, password)
+        return browser
+
+    return _sign_in
 
 
 @pytest.fixture

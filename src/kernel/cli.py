@@ -30,9 +30,10 @@ class MailroomGroup(click.Group):
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         obj = ctx.ensure_object(dict)
         if "plugin_commands" not in obj:
-            app = obj.setdefault("app", _make_app())
-            with app.app_context():
-                commands = app.extensions["mailroom.hooks"].cli_commands()
+            if obj.get("app") is None:
+                obj["app"] = _make_app()
+            with obj["app"].app_context():
+                commands = obj["app"].extensions["mailroom.hooks"].cli_commands()
             obj["plugin_commands"] = {c.name: c for c in commands}
         return obj["plugin_commands"]
 
@@ -45,8 +46,9 @@ class MailroomGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         # Every command, built-in or contributed, runs inside an app context.
         obj = ctx.ensure_object(dict)
-        app = obj.get("app") or obj.setdefault("app", _make_app())
-        with app.app_context():
+        if obj.get("app") is None:
+            obj["app"] = _make_app()
+        with obj["app"].app_context():
             return super().invoke(ctx)
 
 

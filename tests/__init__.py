@@ -1,0 +1,1 @@
+"""Mailroom test suite."""
