@@ -18,7 +18,6 @@ from peewee import PostgresqlDatabase
 from playhouse.db_url import connect
 
 from kernel import create_app
-from kernel.db import database
 from kernel.migrate import apply_migrations
 from kernel.models import User, UserGroup
 from kernel.people import create_user
@@ -41,8 +40,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
-def _empty_tables() -> None:
-    real = database.obj
+def _empty_tables(url: str) -> None:
+    # A fresh connection: the test may have pointed the shared proxy elsewhere.
+    real = connect(url)
     tables = [t for t in real.get_tables() if not t.startswith("migrations_")]
     if not tables:
         return
@@ -88,7 +88,7 @@ def make_app(database_url: str, tmp_path) -> Iterator:
 
     yield factory
     if built:
-        _empty_tables()
+        _empty_tables(database_url)
 
 
 @pytest.fixture
@@ -99,7 +99,12 @@ def app(make_app) -> Flask:
 
 @pytest.fixture
 def ctx(app: Flask) -> Iterator[Flask]:
-    """An app context for creating records directly."""
+    """An app context for calling kernel functions directly.
+
+    Requests made while it is pushed share its ``g`` (Flask reuses an outer app context),
+    so tests that also drive pages should push contexts only around direct calls.
+    """
+    database = app.extensions["mailroom.database"]
     with app.app_context():
         database.connect(reuse_if_open=True)
         yield app
@@ -160,13 +165,38 @@ def sign_in():
 
 
 @pytest.fixture
-def people(ctx) -> dict[str, User]:
-    """A superuser (admin), two colleagues (ana, ben) and an outsider (eve)."""
-    staff = UserGroup.create(name="District officers")
-    users = {
-        "admin": create_user("admin", "Ada", "Admin", password=PASSWORD, superuser=True),
-        "ana": create_user("ana", "Ana", "Banda", password=PASSWORD, groups=[staff]),
-        "ben": create_user("ben", "Ben", "Phiri", password=PASSWORD, groups=[staff]),
-        "eve": create_user("eve", "Eve", "Outsider", password=PASSWORD),
-    }
-    return users
+def people(app: Flask) -> dict[str, User]:
+    """A superuser (admin), two colleagues (ana, ben) in "District officers", and an
+    outsider (eve)."""
+    with app.app_context():
+        staff = UserGroup.create(name="District officers")
+        return {
+            "admin": create_user("admin", "Ada", "Admin", password=PASSWORD, superuser=True),
+            "ana": create_user("ana", "Ana", "Banda", password=PASSWORD, groups=[staff]),
+            "ben": create_user("ben", "Ben", "Phiri", password=PASSWORD, groups=[staff]),
+            "eve": create_user("eve", "Eve", "Outsider", password=PASSWORD),
+        }
+
+
+@pytest.fixture
+def converse(app: Flask, people):
+    """``converse(sender, to, subject, text)``: a PRIVATE conversation between people."""
+    from kernel.messaging import start_conversation
+
+    def _converse(
+        sender: str | None = "ana",
+        to: tuple[str, ...] = ("ben",),
+        subject: str = "Stock-out of ORS",
+        text: str = "No ORS sachets since Monday.",
+        message_type: str = "PRIVATE",
+    ):
+        with app.app_context():
+            return start_conversation(
+                sender=people[sender] if sender else None,
+                recipient_ids={people[name].id for name in to},
+                subject=subject,
+                text=text,
+                message_type=message_type,
+            )
+
+    return _converse

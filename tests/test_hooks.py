@@ -26,7 +26,13 @@ from kernel.contributions import (
     UnknownRecipient,
 )
 from kernel.db import database
-from kernel.messaging import SendError, add_reply, change_state, resolve_selection, start_conversation
+from kernel.messaging import (
+    SendError,
+    add_reply,
+    change_state,
+    resolve_selection,
+    start_conversation,
+)
 from kernel.models import Conversation, Priority, Setting
 from kernel.people import create_user
 from kernel.plugins import PluginError, current_hooks
@@ -131,10 +137,18 @@ class Footer:
     @hookimpl
     def mailroom_settings_fields(self):
         return [
-            SettingsField(key="notices.footer", label="Notice footer", section="Notices",
-                          help="Added under every notice."),
-            SettingsField(key="notices.tone", label="Tone", section="Notices",
-                          choices=lambda: [("formal", "Formal"), ("friendly", "Friendly")]),
+            SettingsField(
+                key="notices.footer",
+                label="Notice footer",
+                section="Notices",
+                help="Added under every notice.",
+            ),
+            SettingsField(
+                key="notices.tone",
+                label="Tone",
+                section="Notices",
+                choices=lambda: [("formal", "Formal"), ("friendly", "Friendly")],
+            ),
         ]
 
 
@@ -144,7 +158,9 @@ def test_mailroom_settings_fields_are_shown_and_saved(notice_app):
     page = root.get("/settings").get_data(as_text=True)
     assert "<legend>Notices</legend>" in page
     assert "Added under every notice." in page
-    saved = root.post("/settings", {"notices.footer": "Ministry of Health", "notices.tone": "formal"})
+    saved = root.post(
+        "/settings", {"notices.footer": "Ministry of Health", "notices.tone": "formal"}
+    )
     assert saved.status_code == 303
     assert 'value="Ministry of Health"' in root.get("/settings").get_data(as_text=True)
 
@@ -240,7 +256,11 @@ class Districts:
 
     @hookimpl
     def mailroom_search_recipients(self, query, limit):
-        return [RecipientOption(kind="district", id="D1", label="Bo district")][:limit] if "bo" in query.lower() else []
+        return (
+            [RecipientOption(kind="district", id="D1", label="Bo district")][:limit]
+            if "bo" in query.lower()
+            else []
+        )
 
     @hookimpl
     def mailroom_resolve_recipients(self, selection):
@@ -386,9 +406,15 @@ def test_mailroom_message_visible_false_hides_the_message(notice_app):
     with app.app_context():
         from kernel.models import User
 
-        add_reply(conversation, User.get(User.username == "root"), "NOTE: ben forgot again", internal=True)
-    assert "ben forgot again" not in signed_in(app, "ben").get(f"/conversations/{conversation.uid}").get_data(as_text=True)
-    assert "ben forgot again" in signed_in(app, "root").get(f"/conversations/{conversation.uid}").get_data(as_text=True)
+        add_reply(
+            conversation, User.get(User.username == "root"), "NOTE: ben forgot again", internal=True
+        )
+    assert "ben forgot again" not in signed_in(app, "ben").get(
+        f"/conversations/{conversation.uid}"
+    ).get_data(as_text=True)
+    assert "ben forgot again" in signed_in(app, "root").get(
+        f"/conversations/{conversation.uid}"
+    ).get_data(as_text=True)
 
 
 def test_internal_reply_does_not_touch_what_others_see_of_the_conversation(notice_app):
@@ -459,7 +485,9 @@ def test_action_not_offered_to_the_user_is_forbidden(notice_app):
     app = notice_app(SetPriority())
     conversation = notice(app, to=("ben", "root"))
     ben = signed_in(app, "ben")
-    assert "Set priority" not in ben.get(f"/conversations/{conversation.uid}").get_data(as_text=True)
+    assert "Set priority" not in ben.get(f"/conversations/{conversation.uid}").get_data(
+        as_text=True
+    )
     response = ben.post(f"/conversations/{conversation.uid}/actions/priority", {"priority": "HIGH"})
     assert response.status_code == 403
     with app.app_context():

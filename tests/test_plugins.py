@@ -74,7 +74,9 @@ def test_empty_plugin_list_enables_none():
 
 
 def test_unknown_plugin_name_fails_with_the_installed_names():
-    with pytest.raises(PluginError, match=r"Unknown plugin.*nonesuch.*Installed plugins: .*user_messages"):
+    with pytest.raises(
+        PluginError, match=r"Unknown plugin.*nonesuch.*Installed plugins: .*user_messages"
+    ):
         build_plugin_manager(["nonesuch"])
 
 
