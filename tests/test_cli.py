@@ -134,11 +134,10 @@ def test_demo_command_serves_a_login_page_where_admin_district_logs_in(tmp_path)
             try:
                 page = opener.open(base + "/login", timeout=5).read().decode()
                 break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError(
-                        server.stdout.read() if server.poll() is not None else "no answer"
-                    )
+                    output = server.stdout.read() if server.poll() is not None else "no answer"
+                    raise AssertionError(output) from error
                 time.sleep(0.2)
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
         data = urllib.parse.urlencode(

@@ -3,8 +3,6 @@ classes registered on a fresh app."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 import pytest
 from click.testing import CliRunner
@@ -36,7 +34,6 @@ from kernel.messaging import (
 from kernel.models import Conversation, Priority, Setting
 from kernel.people import create_user
 from kernel.plugins import PluginError, current_hooks
-
 from tests.conftest import Browser
 
 
@@ -444,7 +441,8 @@ class SetPriority:
         def form(conversation, user):
             return Markup(
                 '<form method="post" action="{}"><input type="hidden" name="csrf_token" value="{}">'
-                '<label for="p">Priority</label><input id="p" name="priority"><button>Set priority</button></form>'
+                '<label for="p">Priority</label><input id="p" name="priority">'
+                "<button>Set priority</button></form>"
             ).format(url_for("conversations.action", uid=conversation.uid, key="priority"), "")
 
         def handle(conversation, user, form):
