@@ -235,3 +235,13 @@ def test_dashboard_links_to_messages_and_lists_the_unread_queue(browser, convers
     assert '<a href="/messages">Messages</a>' in page
     assert "Needs an answer" in page
     assert "from Ana Banda" in page
+
+
+def test_bulk_remove_of_conversations_not_in_my_inbox_says_so(browser, converse):
+    conversation = converse()
+    browser.login("eve")
+    response = browser.post(
+        "/messages/PRIVATE/bulk", {"action": "remove", "conversation": [conversation.uid]}
+    )
+    assert response.status_code == 400
+    assert "None of those conversations is in your inbox." in response.get_data(as_text=True)

@@ -125,6 +125,10 @@ def bulk(type_key: str) -> Response | tuple[str, int] | str:
             .join(Participant)
             .where((Participant.user == g.user) & Conversation.uid.in_(uids))
         )
+        if not chosen:
+            return _bulk_error(
+                message_type, list_args, "None of those conversations is in your inbox."
+            )
         context = {"folder": message_type, "chosen": chosen, "keep": back}
         return page_or_block("confirm_remove.html", "confirmation", **context)
 
