@@ -179,12 +179,6 @@ def test_settings_page_is_for_superusers_only(notice_app):
     assert ana.post("/settings", {"notices.footer": "x"}).status_code == 403
 
 
-def test_duplicate_settings_keys_fail_clearly(notice_app):
-    app = notice_app(Footer(), Footer())
-    with app.app_context(), pytest.raises(PluginError, match="notices.footer"):
-        current_hooks().settings_fields()
-
-
 def test_mailroom_cli_commands_run_inside_the_app(notice_app):
     @click.command("count-users")
     def count_users():
@@ -525,3 +519,57 @@ def test_lifecycle_events_fire_for_create_reply_and_state_change(notice_app):
         ("added", "Fuel", "On its way"),
         ("changed", "priority", "NONE", "LOW", "root"),
     ]
+
+
+def test_send_to_selection_resolves_and_sends_in_one_transaction(notice_app):
+    recorder = Recorder()
+    app = notice_app(Districts(), recorder)
+    with app.app_context():
+        from kernel.messaging import send_to_selection
+        from kernel.models import Participant, User
+
+        ana = User.get(User.username == "ana")
+        with pytest.raises(SendError, match="No recipients selected."):
+            send_to_selection(
+                sender=ana,
+                selection=RecipientSelection(ids={"district": ["D1"]}),
+                subject="To myself",
+                text="x",
+                message_type="NOTICE",
+            )
+        conversation = send_to_selection(
+            sender=ana,
+            selection=RecipientSelection(ids={"district": ["D2"]}),
+            subject="Bo and Kenema",
+            text="Meeting at 10",
+            message_type="NOTICE",
+        )
+        assert Participant.select().where(Participant.conversation == conversation).count() == 2
+        assert Conversation.select().count() == 1
+    assert recorder.events == [("created", "Bo and Kenema", "Meeting at 10", 1)]
+
+
+def test_clashing_setting_keys_stop_start_up(make_app):
+    with pytest.raises(PluginError, match="notices.footer"):
+        make_app(plugins=[], extra_plugins=[Footer(), Footer()])
+
+
+def test_extra_plugin_requiring_a_disabled_plugin_stops_start_up(make_app):
+    class NeedsFeedback:
+        REQUIRES = ["feedback"]
+
+    with pytest.raises(PluginError, match="needs plugin\\(s\\) feedback"):
+        make_app(plugins=[], extra_plugins=[NeedsFeedback()])
+
+
+def test_plain_string_in_a_slot_is_escaped(notice_app):
+    class Careless:
+        @hookimpl
+        def mailroom_template_slot(self, slot, user):
+            return "<li><script>x()</script></li>" if slot == "dashboard" else None
+
+    app = notice_app(Careless())
+    page = Browser(app.test_client())
+    page.login("ana")
+    html = page.get("/").get_data(as_text=True)
+    assert "&lt;li&gt;&lt;script&gt;x()&lt;/script&gt;&lt;/li&gt;" in html

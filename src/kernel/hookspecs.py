@@ -101,13 +101,15 @@ def mailroom_cli_commands() -> list[click.Command]:
 def mailroom_template_slot(slot: str, user: User | None) -> Markup | str | None:
     """Contribute HTML to a named place in the kernel's pages.
 
-    Called while a page renders. Slots: ``navigation`` (links in the header),
-    ``dashboard`` (entries on the dashboard), ``compose`` (fields on a compose form),
-    ``conversation`` (below a conversation's messages).
+    Called while a page renders. Slots: ``navigation`` (``<li>`` items in the header),
+    ``dashboard`` (``<li>`` entries on the dashboard), ``inbox`` (above a folder's
+    filters), ``conversation`` (below a conversation's messages).
 
     :param slot: the slot's name.
     :param user: the signed-in user, or None on anonymous pages.
-    :returns: HTML (escape anything user-provided), or None to add nothing.
+    :returns: :class:`markupsafe.Markup` (build it with ``Markup(...).format(...)`` so
+        user-provided values are escaped), or None to add nothing. A plain ``str`` is
+        escaped and shows as text.
 
     All non-None results are collected and joined in plugin order.
     """
@@ -160,7 +162,8 @@ def mailroom_search_recipients(query: str, user: User, limit: int) -> list[Recip
 def mailroom_resolve_recipients(selection: RecipientSelection) -> set[int] | None:
     """Turn the recipient uids of this plugin's kinds into user ids.
 
-    Called once per send, inside the send's transaction. Raise
+    Called once per send (``kernel.messaging.send_to_selection``), inside the send's
+    transaction, and by ``kernel.messaging.resolve_selection``. Raise
     :class:`kernel.contributions.UnknownRecipient` for a uid that does not exist; nothing
     is then sent.
 
@@ -219,7 +222,9 @@ def mailroom_conversation_access(conversation: Conversation, user: User) -> bool
 
 
 @hookspec
-def mailroom_message_visible(message: Message, conversation: Conversation, user: User) -> bool:
+def mailroom_message_visible(
+    message: Message, conversation: Conversation, user: User
+) -> bool | None:
     """Decide whether a user may see one message of a conversation.
 
     Called for every message shown on a page or through the API.

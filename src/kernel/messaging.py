@@ -46,9 +46,9 @@ def check_text(text: str | None, limits: dict) -> None:
 
 
 def resolve_selection(selection: RecipientSelection) -> set[int]:
-    """The users a selection reaches, via every plugin's resolver.
+    """The users a selection reaches, via every plugin's resolver (possibly none).
 
-    :raises SendError: for an unknown uid (the resolver's DHIS2 status) or an empty result.
+    :raises SendError: for an unknown uid, with the resolver's DHIS2 status.
     """
     try:
         user_ids = current_hooks().resolve_recipients(selection)
@@ -71,51 +71,95 @@ def start_conversation(
 ) -> Conversation:
     """Create a conversation with its first message: the sender has it read, others unread.
 
-    All recipients get it or none do.
+    All recipients get it or none do; ``mailroom_conversation_created`` fires after commit.
     """
+    with database.atomic():
+        conversation, message, recipients = _store_conversation(
+            sender=sender,
+            recipient_ids=recipient_ids,
+            subject=subject,
+            text=text,
+            message_type=message_type,
+            priority=priority,
+            status=status,
+            ext_message_id=ext_message_id,
+            metadata=metadata,
+        )
+    current_hooks().conversation_created(conversation, message, recipients)
+    return conversation
+
+
+def _store_conversation(
+    *,
+    sender: User | None,
+    recipient_ids: Iterable[int],
+    subject: str,
+    text: str,
+    message_type: str,
+    priority: Priority = Priority.NONE,
+    status: Status = Status.NONE,
+    ext_message_id: str | None = None,
+    metadata: str | None = None,
+) -> tuple[Conversation, Message, set[int]]:
+    """The writes of a new conversation; the caller holds the transaction."""
     recipients = set(recipient_ids) - ({sender.id} if sender else set())
     if not recipients:
         raise SendError("No recipients selected.", 409)
     now = utcnow()
+    conversation = Conversation.create(
+        subject=subject.strip(),
+        message_type=message_type,
+        priority=Priority(priority).value,
+        status=Status(status).value,
+        last_sender=sender,
+        last_message=now,
+        message_count=1,
+        ext_message_id=ext_message_id,
+        created_by=sender,
+        created=now,
+        last_updated=now,
+    )
+    message = Message.create(
+        conversation=conversation, text=text, sender=sender, created=now, metadata=metadata
+    )
+    rows = [
+        {
+            "conversation": conversation.id,
+            "user": user_id,
+            "message_type": message_type,
+            "last_message": now,
+            "read": user_id == (sender.id if sender else None),
+        }
+        for user_id in sorted(recipients | ({sender.id} if sender else set()))
+    ]
+    for start in range(0, len(rows), INSERT_CHUNK):
+        Participant.insert_many(rows[start : start + INSERT_CHUNK]).execute()
+    return conversation, message, recipients
+
+
+def send_to_selection(
+    *,
+    sender: User,
+    selection: RecipientSelection,
+    subject: str,
+    text: str,
+    message_type: str,
+    metadata: str | None = None,
+) -> Conversation:
+    """Resolve a recipient selection and start a conversation, in one transaction.
+
+    :raises SendError: unknown recipient, or "No recipients selected." when the selection
+        reaches nobody but the sender.
+    """
     with database.atomic():
-        conversation = Conversation.create(
-            subject=subject.strip(),
+        conversation, message, recipients = _store_conversation(
+            sender=sender,
+            recipient_ids=resolve_selection(selection),
+            subject=subject,
+            text=text,
             message_type=message_type,
-            priority=priority.value,
-            status=status.value,
-            last_sender=sender,
-            last_message=now,
-            message_count=1,
-            ext_message_id=ext_message_id,
-            created_by=sender,
-            created=now,
-            last_updated=now,
+            metadata=metadata,
         )
-        message = Message.create(
-            conversation=conversation, text=text, sender=sender, created=now, metadata=metadata
-        )
-        rows = [
-            {
-                "conversation": conversation.id,
-                "user": user_id,
-                "message_type": message_type,
-                "last_message": now,
-                "read": False,
-            }
-            for user_id in sorted(recipients)
-        ]
-        if sender is not None:
-            rows.append(
-                {
-                    "conversation": conversation.id,
-                    "user": sender.id,
-                    "message_type": message_type,
-                    "last_message": now,
-                    "read": True,
-                }
-            )
-        for start in range(0, len(rows), INSERT_CHUNK):
-            Participant.insert_many(rows[start : start + INSERT_CHUNK]).execute()
     current_hooks().conversation_created(conversation, message, recipients)
     return conversation
 

@@ -80,6 +80,12 @@ def build_plugin_manager(
         for name, module in modules.items():
             pm.register(module, name=name)
         for plugin in extra_plugins:
+            missing = [r for r in getattr(plugin, "REQUIRES", ()) if r not in modules]
+            if missing:
+                raise PluginError(
+                    f"Plugin {plugin!r} needs plugin(s) {', '.join(missing)}, "
+                    "which are not enabled."
+                )
             pm.register(plugin)
         pm.check_pending()
     except pluggy.PluginValidationError as error:
@@ -124,6 +130,9 @@ class Hooks:
         self._hook = pm.hook
         types = _unique(_collect(self._hook.mailroom_message_types()), "message type")
         self._message_types = {t.key: t for t in sorted(types, key=lambda t: (t.order, t.key))}
+        # Contributions whose keys must be unique are checked now, so a clash stops start-up.
+        self.settings_fields()
+        self.recipient_kinds()
 
     # start-up
     def plugin_names(self) -> list[str]:
