@@ -216,6 +216,33 @@ def test_mailroom_template_slot_adds_to_dashboard_and_navigation(notice_app):
     assert "<li>Hello Ana</li>" in page
 
 
+class ContextSlots:
+    """Reads what each page passes: the folder on the inbox, the conversation below it."""
+
+    @hookimpl
+    def mailroom_template_slot(self, slot, user, context):
+        if slot == "inbox":
+            return Markup("<p>Folder key: {}</p>").format(context["folder"].key)
+        if slot == "conversation":
+            own = "yours" if context["participant"] is not None else "not yours"
+            return Markup("<p>About “{}”, {}</p>").format(context["conversation"].subject, own)
+        if slot in ("navigation", "dashboard"):
+            assert context == {}
+        return None
+
+
+def test_mailroom_template_slot_receives_the_pages_context(notice_app):
+    app = notice_app(ContextSlots())
+    conversation = notice(app, subject="Water <supply>")
+    ben = signed_in(app, "ben")
+    assert "<p>Folder key: NOTICE</p>" in ben.get("/messages/NOTICE").get_data(as_text=True)
+    page = ben.get(f"/conversations/{conversation.uid}").get_data(as_text=True)
+    assert "<p>About “Water &lt;supply&gt;”, yours</p>" in page
+    assert "<p>About “Water &lt;supply&gt;”, not yours</p>" in signed_in(app, "root").get(
+        f"/conversations/{conversation.uid}"
+    ).get_data(as_text=True)
+
+
 def test_mailroom_demo_data_receives_the_demo_people(make_app):
     seen = {}
 
@@ -268,6 +295,17 @@ class Districts:
         return set().union(*(known[uid] for uid in uids))
 
 
+class NamedDistricts(Districts):
+    @hookimpl
+    def mailroom_describe_recipients(self, selection):
+        names = {"D1": "Bo district", "D2": "Bo and Kenema"}
+        return [
+            RecipientOption(kind="district", id=uid, label=names[uid])
+            for uid in selection.of("district")
+            if uid in names
+        ]
+
+
 class Roots:
     @hookimpl
     def mailroom_resolve_recipients(self, selection):
@@ -287,6 +325,15 @@ def test_mailroom_recipient_kinds_and_search_are_collected(notice_app):
 
         hits = hooks.search_recipients("Bo", User.get(User.username == "ana"), limit=5)
         assert [(h.kind, h.label) for h in hits] == [("district", "Bo district")]
+
+
+def test_mailroom_describe_recipients_names_known_picks_and_leaves_out_the_rest(notice_app):
+    app = notice_app(NamedDistricts())
+    with app.app_context():
+        named = current_hooks().describe_recipients(
+            RecipientSelection(ids={"district": ["D2", "D9"], "user": ["Abcdefghijk"]})
+        )
+        assert [(o.kind, o.id, o.label) for o in named] == [("district", "D2", "Bo and Kenema")]
 
 
 def test_mailroom_resolve_recipients_is_the_union_over_plugins(notice_app):

@@ -14,7 +14,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     ``MAILROOM_DATABASE_URL`` (default: SQLite file in the instance folder),
     ``MAILROOM_PLUGINS`` (comma-separated plugin names; unset = every installed plugin,
     empty = none), ``MAILROOM_SECRET_KEY``, ``MAILROOM_REDIS_URL``,
-    ``MAILROOM_INSTANCE_PATH``.
+    ``MAILROOM_INSTANCE_PATH``, ``MAILROOM_MAX_RECIPIENTS`` (people one send may reach;
+    0 for no cap), ``MAILROOM_SEND_RATE_LIMIT`` (new conversations per user and minute; 0
+    for no limit).
     """
     overrides = dict(overrides or {})
     instance_path = Path(
@@ -34,6 +36,13 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PAGE_SIZE": 50,
         "MAX_SUBJECT_LENGTH": 255,
         "MAX_TEXT_LENGTH": 10_000,
+        # The most people one send from a selection may reach (DHIS2 has no limit). 10,000
+        # is the largest send the performance budget covers (SPEC §7); raise it knowingly.
+        "MAX_RECIPIENTS": _int_env("MAILROOM_MAX_RECIPIENTS", 10_000),
+        # New conversations one user may start per window, counted in the database so the
+        # limit holds across server processes (SPEC §8). Replies are not counted.
+        "SEND_RATE_LIMIT": _int_env("MAILROOM_SEND_RATE_LIMIT", 30),
+        "SEND_RATE_WINDOW_SECONDS": 60,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
         "BADGE_POLL_SECONDS": 30,
@@ -47,6 +56,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if isinstance(config["PLUGINS"], str):
         config["PLUGINS"] = _plugin_names(config["PLUGINS"])
     return config
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def _plugin_names(value: str | None) -> list[str] | None:

@@ -98,15 +98,24 @@ def mailroom_cli_commands() -> list[click.Command]:
 
 
 @hookspec
-def mailroom_template_slot(slot: str, user: User | None) -> Markup | str | None:
-    """Contribute HTML to a named place in the kernel's pages.
+def mailroom_template_slot(
+    slot: str, user: User | None, context: dict[str, Any]
+) -> Markup | str | None:
+    """Contribute HTML to a named place in the kernel's or a plugin's pages.
 
-    Called while a page renders. Slots: ``navigation`` (``<li>`` items in the header),
-    ``dashboard`` (``<li>`` entries on the dashboard), ``inbox`` (above a folder's
-    filters), ``conversation`` (below a conversation's messages).
+    Called while a page renders. Slots, with what ``context`` holds for each:
+    ``navigation`` (``<li>`` items in the header; empty), ``dashboard`` (``<li>`` entries
+    on the dashboard; empty), ``inbox`` (above a folder's filters; ``folder``, the
+    :class:`kernel.contributions.MessageType` shown), ``conversation`` (below a
+    conversation's messages; ``conversation``, and ``participant``, the reader's own row
+    or None), ``compose`` (inside the compose form, between "To user" and the subject;
+    ``values``, the submitted form as a MultiDict, ``recipients``, every chosen recipient
+    as a :class:`kernel.contributions.RecipientOption`, ``errors``, messages by field).
 
     :param slot: the slot's name.
     :param user: the signed-in user, or None on anonymous pages.
+    :param context: what the page knows that the slot may need (see above); read it, do
+        not change it.
     :returns: :class:`markupsafe.Markup` (build it with ``Markup(...).format(...)`` so
         user-provided values are escaped), or None to add nothing. A plain ``str`` is
         escaped and shows as text.
@@ -153,6 +162,22 @@ def mailroom_search_recipients(query: str, user: User, limit: int) -> list[Recip
     :param user: the sender.
     :param limit: the most hits this plugin should return.
     :returns: a list of :class:`kernel.contributions.RecipientOption`.
+
+    All non-None results are collected, in plugin order.
+    """
+
+
+@hookspec
+def mailroom_describe_recipients(selection: RecipientSelection) -> list[RecipientOption]:
+    """Name the picked recipients of this plugin's kinds, for showing them on a form.
+
+    Called when a compose form shows the recipients already chosen (pre-filled from a link
+    or posted back), so each can be shown by name with a way to remove it.
+
+    :param selection: the uids per recipient kind.
+    :returns: a list of :class:`kernel.contributions.RecipientOption`, one per uid of this
+        plugin's kinds that exists; leave out uids that do not exist (resolution reports
+        them) and kinds that are not yours.
 
     All non-None results are collected, in plugin order.
     """

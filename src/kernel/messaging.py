@@ -5,7 +5,11 @@ Every write here is one transaction; lifecycle events fire after it commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
 
 from kernel.contributions import RecipientSelection, UnknownRecipient
 from kernel.db import database
@@ -42,6 +46,50 @@ def check_text(text: str | None, limits: dict) -> None:
     if len(text) > limits["MAX_TEXT_LENGTH"]:
         raise SendError(
             f"The message is longer than {limits['MAX_TEXT_LENGTH']} characters.", 400, "text"
+        )
+
+
+def check_send_rate(user: User, limits: Mapping[str, Any]) -> None:
+    """Refuse a new conversation from a user who has started too many just now.
+
+    Counted from the database, so the limit holds however many server processes there are.
+    Pass ``current_app.config`` as ``limits`` (``SEND_RATE_LIMIT`` conversations per
+    ``SEND_RATE_WINDOW_SECONDS``; a limit of 0 or None turns it off).
+
+    :raises SendError: with status 429.
+    """
+    limit = limits.get("SEND_RATE_LIMIT")
+    if not limit:
+        return
+    window = int(limits["SEND_RATE_WINDOW_SECONDS"])
+    since = utcnow() - timedelta(seconds=window)
+    if Conversation.started_by_since(user, since) >= limit:
+        raise SendError(
+            f"You have started {limit} conversations in the last {_duration(window)}, the most "
+            "allowed. Wait a minute and send again.",
+            429,
+        )
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return "minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{seconds} seconds"
+
+
+def check_recipient_count(count: int, limits: Mapping[str, Any]) -> None:
+    """Refuse to reach more people than ``MAX_RECIPIENTS`` at once (None: no cap).
+
+    :raises SendError: with status 409 and ``field="recipients"``.
+    """
+    cap = limits.get("MAX_RECIPIENTS")
+    if cap and count > cap:
+        raise SendError(
+            f"This would reach {count:,} people; at most {cap:,} are allowed at once. "
+            "Choose fewer recipients.",
+            409,
+            "recipients",
         )
 
 
@@ -148,13 +196,15 @@ def send_to_selection(
 ) -> Conversation:
     """Resolve a recipient selection and start a conversation, in one transaction.
 
-    :raises SendError: unknown recipient, or "No recipients selected." when the selection
-        reaches nobody but the sender.
+    :raises SendError: unknown recipient, "No recipients selected." when the selection
+        reaches nobody but the sender, or more recipients than ``MAX_RECIPIENTS``.
     """
     with database.atomic():
+        recipient_ids = resolve_selection(selection) - {sender.id}
+        check_recipient_count(len(recipient_ids), current_app.config)
         conversation, message, recipients = _store_conversation(
             sender=sender,
-            recipient_ids=resolve_selection(selection),
+            recipient_ids=recipient_ids,
             subject=subject,
             text=text,
             message_type=message_type,

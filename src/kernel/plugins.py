@@ -156,8 +156,12 @@ class Hooks:
     def cli_commands(self) -> list[click.Command]:
         return _collect(self._hook.mailroom_cli_commands())
 
-    def template_slot(self, slot: str, user: User | None) -> Markup:
-        parts = _collect(self._hook.mailroom_template_slot(slot=slot, user=user))
+    def template_slot(
+        self, slot: str, user: User | None, context: dict[str, Any] | None = None
+    ) -> Markup:
+        parts = _collect(
+            self._hook.mailroom_template_slot(slot=slot, user=user, context=dict(context or {}))
+        )
         return Markup("\n").join(
             Markup(part) if isinstance(part, Markup) else part for part in parts
         )
@@ -171,6 +175,9 @@ class Hooks:
 
     def search_recipients(self, query: str, user: User, limit: int = 10) -> list[RecipientOption]:
         return _collect(self._hook.mailroom_search_recipients(query=query, user=user, limit=limit))
+
+    def describe_recipients(self, selection: RecipientSelection) -> list[RecipientOption]:
+        return _collect(self._hook.mailroom_describe_recipients(selection=selection))
 
     def resolve_recipients(self, selection: RecipientSelection) -> set[int]:
         resolved: set[int] = set()

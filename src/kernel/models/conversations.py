@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -64,6 +65,20 @@ class Conversation(BaseModel):
     @classmethod
     def by_uid(cls, uid: str) -> Conversation | None:
         return cls.get_or_none(cls.uid == uid)
+
+    @classmethod
+    def started_by_since(cls, user: User, since: datetime) -> int:
+        """How many conversations ``user`` started after ``since`` (the send rate limit).
+
+        A conversation started after ``since`` also had its last message after it; saying
+        so lets the database walk the ``last_message`` index over recent activity only
+        instead of every conversation.
+        """
+        return (
+            cls.select()
+            .where((cls.last_message > since) & (cls.created > since) & (cls.created_by == user))
+            .count()
+        )
 
     def participant_for(self, user: User) -> Participant | None:
         return Participant.get_or_none(
