@@ -20,11 +20,37 @@ def search(query: str, limit: int) -> list[RecipientOption]:
         group_query = group_query.where(UserGroup.name.contains(word))
     groups = [
         RecipientOption(
-            kind=USER_GROUP, id=g.uid, label=g.name, description=f"{g.member_count} members"
+            kind=USER_GROUP, id=g.uid, label=g.name, description=_members(g.member_count)
         )
         for g in group_query.order_by(UserGroup.name).limit(limit)
     ]
     return users + groups
+
+
+def describe(selection: RecipientSelection) -> list[RecipientOption]:
+    """The picked users and groups that exist, by name (one query per kind)."""
+    described: list[RecipientOption] = []
+    user_uids = set(selection.of(USER))
+    if user_uids:
+        for u in User.select().where(User.uid.in_(user_uids)):
+            # Shown, so the sender understands why a disabled user will not receive it.
+            note = f"{u.username}, account disabled" if u.disabled else u.username
+            described.append(
+                RecipientOption(kind=USER, id=u.uid, label=u.display_name, description=note)
+            )
+    group_uids = set(selection.of(USER_GROUP))
+    if group_uids:
+        for g in UserGroup.select().where(UserGroup.uid.in_(group_uids)):
+            described.append(
+                RecipientOption(
+                    kind=USER_GROUP, id=g.uid, label=g.name, description=_members(g.member_count)
+                )
+            )
+    return described
+
+
+def _members(count: int) -> str:
+    return "1 member" if count == 1 else f"{count:,} members"
 
 
 def resolve(selection: RecipientSelection) -> set[int] | None:

@@ -1,0 +1,1 @@
+"""Tests of the user_messages plugin: compose, recipient search, add participants."""
