@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from kernel.contributions import RecipientKind, RecipientSelection
 from kernel.messaging import SendError, check_subject_and_text, check_text
-from plugins.user_messages.picker import MAX_QUERY_LENGTH, Pick, read_picks, selection_of
+from plugins.user_messages.picker import Pick, clean_query, read_picks, selection_of
 
 # The compose page's own form keys; every other key is an option for the resolvers.
 OWN_KEYS = frozenset(
@@ -83,7 +83,7 @@ def read_form(
         picks=picks,
         subject=values.get("subject", ""),
         text=values.get("text", ""),
-        query=values.get("q", "").strip()[:MAX_QUERY_LENGTH],
+        query=clean_query(values.get("q", "")),
         options={key: _one_or_all(values.getlist(key)) for key in values if key not in OWN_KEYS},
     )
     if unknown:

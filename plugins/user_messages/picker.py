@@ -84,6 +84,11 @@ def to_user_kinds(kinds: Mapping[str, RecipientKind]) -> dict[str, RecipientKind
     return {key: kind for key, kind in kinds.items() if kind.field == TO_USER}
 
 
+def clean_query(query: str) -> str:
+    """What was typed, without control characters (PostgreSQL refuses NUL), trimmed."""
+    return "".join(ch for ch in query if ch.isprintable()).strip()[:MAX_QUERY_LENGTH]
+
+
 @dataclass
 class Hits:
     """What the search under a "To user" box shows, and what its live region announces."""
@@ -101,7 +106,7 @@ def find_hits(
 
     None for an empty query (nothing to show); no search below two characters.
     """
-    query = query.strip()[:MAX_QUERY_LENGTH]
+    query = clean_query(query)
     if not query:
         return None
     if len(query) < MIN_QUERY_LENGTH:

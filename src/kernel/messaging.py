@@ -37,6 +37,8 @@ def check_subject_and_text(subject: str | None, text: str | None, limits: dict) 
         raise SendError(
             f"The subject is longer than {limits['MAX_SUBJECT_LENGTH']} characters.", 400, "subject"
         )
+    if "\x00" in subject:
+        raise SendError(NUL_CHARACTER.format(what="subject"), 400, "subject")
     check_text(text, limits)
 
 
@@ -47,6 +49,13 @@ def check_text(text: str | None, limits: dict) -> None:
         raise SendError(
             f"The message is longer than {limits['MAX_TEXT_LENGTH']} characters.", 400, "text"
         )
+    if "\x00" in text:
+        raise SendError(NUL_CHARACTER.format(what="message"), 400, "text")
+
+
+# PostgreSQL cannot store the NUL character in text (psycopg2 raises ValueError), and no
+# one types it: refuse it as bad input rather than fail on one database only.
+NUL_CHARACTER = "The {what} contains a NUL character (code 0), which cannot be stored."
 
 
 def check_send_rate(user: User, limits: Mapping[str, Any]) -> None:
