@@ -21,7 +21,6 @@ from flask import (
     request,
     url_for,
 )
-from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -29,7 +28,7 @@ from kernel.contributions import RecipientKind
 from kernel.messaging import SendError, check_send_rate, send_to_selection
 from kernel.models import Conversation, Participant
 from kernel.plugins import current_hooks
-from kernel.web.render import wants_partial
+from kernel.web.render import page_or_block, wants_partial
 from plugins.user_messages.compose import ComposeForm, read_form
 from plugins.user_messages.message_types import PRIVATE
 from plugins.user_messages.participants import ADD_QUERY, may_add_participants
@@ -85,9 +84,13 @@ def compose_post() -> Response:
 
 
 def _add_or_remove(form: ComposeForm, kinds: dict[str, RecipientKind]) -> tuple[int, str]:
-    """Apply the Add or Remove button; returns the status and what to announce."""
+    """Apply an Add or Remove button; returns the status and what to announce.
+
+    Any declared kind may be added or removed, so a compose-slot field can reuse these
+    buttons for its own recipients.
+    """
     if "add" in request.form:
-        pick = parse_pick(request.form["add"], to_user_kinds(kinds))
+        pick = parse_pick(request.form["add"], kinds)
         if pick is None:
             form.errors["recipients"] = "That recipient cannot be added here."
             return 400, ""
@@ -153,10 +156,10 @@ def _page(
         "slot_context": {"values": values, "recipients": chosen, "errors": dict(form.errors)},
     }
     block = COMPOSE_PARTIALS.get(request.headers.get("HX-Target", ""))
-    partial = bool(block) and wants_partial()
-    context.update(partial=partial, picker_status=announcement)
-    if partial:
-        return make_response(render_block(COMPOSE, block, **context), status)
+    # A partial carries the announcement as an out-of-band swap; the page has it in place.
+    context.update(partial=bool(block) and wants_partial(), picker_status=announcement)
+    if block:
+        return make_response(page_or_block(COMPOSE, block, **context), status)
     return make_response(render_template(COMPOSE, **context), status)
 
 

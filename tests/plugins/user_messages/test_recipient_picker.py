@@ -314,3 +314,15 @@ def test_the_compose_slot_sees_the_form_again_after_an_error(districts, sign_in)
     assert 'value="orgUnit:OU1"' in html
     assert 'name="include_subunits" checked' in html
     assert '<p class="seen-errors">subject</p>' in html
+
+
+def test_a_compose_slot_field_may_reuse_the_add_and_remove_buttons(districts, sign_in):
+    app, _ = districts
+    ana = sign_in(app, "ana")
+    added = ana.post(COMPOSE, {"add": "orgUnit:OU1", "subject": "Kept"}).get_data(as_text=True)
+    # Shown by the slot's field, not as a "To user" chip.
+    assert added.count('value="orgUnit:OU1"') == 1
+    assert "Remove Org unit" not in added
+    assert 'value="Kept"' in added
+    removed = ana.post(COMPOSE, {"recipient": "orgUnit:OU1", "remove": "orgUnit:OU1"})
+    assert 'value="orgUnit:OU1"' not in removed.get_data(as_text=True)
