@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from kernel.contributions import (
+        BulkAction,
         ConversationAction,
         InboxFilter,
         MessageType,
@@ -98,15 +99,24 @@ def mailroom_cli_commands() -> list[click.Command]:
 
 
 @hookspec
-def mailroom_template_slot(slot: str, user: User | None) -> Markup | str | None:
-    """Contribute HTML to a named place in the kernel's pages.
+def mailroom_template_slot(
+    slot: str, user: User | None, context: dict[str, Any]
+) -> Markup | str | None:
+    """Contribute HTML to a named place in the kernel's or a plugin's pages.
 
-    Called while a page renders. Slots: ``navigation`` (``<li>`` items in the header),
-    ``dashboard`` (``<li>`` entries on the dashboard), ``inbox`` (above a folder's
-    filters), ``conversation`` (below a conversation's messages).
+    Called while a page renders. Slots, with what ``context`` holds for each:
+    ``navigation`` (``<li>`` items in the header; empty), ``dashboard`` (``<li>`` entries
+    on the dashboard; empty), ``inbox`` (above a folder's filters; ``folder``, the
+    :class:`kernel.contributions.MessageType` shown), ``conversation`` (below a
+    conversation's messages; ``conversation``, and ``participant``, the reader's own row
+    or None), ``compose`` (inside the compose form, between "To user" and the subject;
+    ``values``, the submitted form as a MultiDict, ``recipients``, every chosen recipient
+    as a :class:`kernel.contributions.RecipientOption`, ``errors``, messages by field).
 
     :param slot: the slot's name.
     :param user: the signed-in user, or None on anonymous pages.
+    :param context: what the page knows that the slot may need (see above); read it, do
+        not change it.
     :returns: :class:`markupsafe.Markup` (build it with ``Markup(...).format(...)`` so
         user-provided values are escaped), or None to add nothing. A plain ``str`` is
         escaped and shows as text.
@@ -203,6 +213,22 @@ def mailroom_inbox_filters(user: User, message_type: str) -> list[InboxFilter]:
     """
 
 
+@hookspec
+def mailroom_bulk_actions(user: User, message_type: str) -> list[BulkAction]:
+    """Offer actions on several selected conversations of a folder (set status, …).
+
+    Called when a folder renders and before a bulk action is handled; an action not
+    returned for this user and folder cannot be performed by them.
+
+    :param user: the reader.
+    :param message_type: the folder's message type key.
+    :returns: a list of :class:`kernel.contributions.BulkAction`.
+
+    All non-None results are collected; keys must be unique and differ from the kernel's
+    own (read, unread, followup, unfollowup, remove).
+    """
+
+
 # --- conversation ----------------------------------------------------------------------
 
 
@@ -281,6 +307,34 @@ def mailroom_message_added(conversation: Conversation, message: Message) -> None
 
     :param conversation: the conversation.
     :param message: the new message.
+    :returns: None.
+
+    Every implementation is called; results are ignored.
+    """
+
+
+@hookspec
+def mailroom_group_membership_changed(
+    group: UserGroup, added_user_ids: set[int], removed_user_ids: set[int]
+) -> None:
+    """Users joined or left a user group (after the change committed).
+
+    :param group: the group.
+    :param added_user_ids: users who joined.
+    :param removed_user_ids: users who left.
+    :returns: None.
+
+    Every implementation is called; results are ignored.
+    """
+
+
+@hookspec
+def mailroom_setting_changed(key: str, old: Any, new: Any) -> None:
+    """A system setting changed on the settings page (after it was saved).
+
+    :param key: the setting's key.
+    :param old: the value before (None when unset).
+    :param new: the value after (None when cleared).
     :returns: None.
 
     Every implementation is called; results are ignored.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, g, redirect, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -68,5 +70,6 @@ def _add_security_headers(response: Response) -> Response:
     return response
 
 
-def _slot(name: str) -> Markup:
-    return current_hooks().template_slot(name, g.get("user"))
+def _slot(name: str, context: dict[str, Any] | None = None) -> Markup:
+    """``{{ slot("inbox", {"folder": folder}) }}``: what plugins add at that place."""
+    return current_hooks().template_slot(name, g.get("user"), context)
