@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import CharField, DateTimeField, ForeignKeyField
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField
 
 from kernel.db import BaseModel
 from kernel.models import Conversation, User
@@ -26,7 +26,7 @@ class FeedbackChange(BaseModel):
         """The conversation's changes, oldest first, with who made them (one query)."""
         return list(
             cls.select(cls, User)
-            .join(User, on=(cls.user == User.id), join_type="LEFT OUTER")
+            .join(User, JOIN.LEFT_OUTER, on=(cls.user == User.id))
             .where(cls.conversation == conversation)
             .order_by(cls.at, cls.id)
         )
