@@ -620,3 +620,107 @@ def test_plain_string_in_a_slot_is_escaped(notice_app):
     page.login("ana")
     html = page.get("/").get_data(as_text=True)
     assert "&lt;li&gt;&lt;script&gt;x()&lt;/script&gt;&lt;/li&gt;" in html
+
+
+class Escalate:
+    """A bulk action on NOTICE folders for root: set the priority of the selection."""
+
+    @hookimpl
+    def mailroom_bulk_actions(self, user, message_type):
+        if message_type != "NOTICE" or user.username != "root":
+            return None
+
+        def handle(user, conversations, form):
+            if form.get("level") not in ("HIGH", "LOW"):
+                raise ActionError("Choose High or Low.")
+            for conversation in conversations:
+                change_state(conversation, user, "priority", form["level"])
+            return f"Escalated {len(conversations)}."
+
+        from kernel.contributions import BulkAction
+
+        return [
+            BulkAction(
+                key="level",
+                label="Escalation",
+                choices=[("HIGH", "High"), ("LOW", "Low")],
+                handle=handle,
+            )
+        ]
+
+
+def test_mailroom_bulk_actions_are_shown_and_applied_to_the_users_own_selection(notice_app):
+    app = notice_app(Escalate())
+    mine = notice(app, subject="Mine", to=("root",))
+    not_mine = notice(app, subject="Not mine", to=("ben",))
+    root = Browser(app.test_client())
+    root.login("root")
+    page = root.get("/messages/NOTICE").get_data(as_text=True)
+    assert '<label for="bulk-level">Escalation</label>' in page
+    done = root.post(
+        "/messages/NOTICE/bulk",
+        {"action": "level", "level": "HIGH", "conversation": [mine.uid, not_mine.uid]},
+    )
+    assert done.status_code == 303
+    assert "Escalated 1." in root.get(done.headers["Location"]).get_data(as_text=True)
+    assert Conversation.get_by_id(mine.id).priority == "HIGH"
+    assert Conversation.get_by_id(not_mine.id).priority == "NONE"
+
+
+def test_bulk_action_bad_input_or_not_offered_changes_nothing(notice_app):
+    app = notice_app(Escalate())
+    mine = notice(app, subject="Mine", to=("root", "ben"))
+    root = Browser(app.test_client())
+    root.login("root")
+    bad = root.post(
+        "/messages/NOTICE/bulk", {"action": "level", "level": "PANIC", "conversation": [mine.uid]}
+    )
+    assert bad.status_code == 400 and "Choose High or Low." in bad.get_data(as_text=True)
+    ben = Browser(app.test_client())
+    ben.login("ben")
+    assert 'for="bulk-level"' not in ben.get("/messages/NOTICE").get_data(as_text=True)
+    refused = ben.post(
+        "/messages/NOTICE/bulk", {"action": "level", "level": "HIGH", "conversation": [mine.uid]}
+    )
+    assert refused.status_code == 400 and "Choose an action." in refused.get_data(as_text=True)
+    assert Conversation.get_by_id(mine.id).priority == "NONE"
+
+
+class MembershipRecorder:
+    def __init__(self):
+        self.changes = []
+        self.settings = []
+
+    @hookimpl
+    def mailroom_group_membership_changed(self, group, added_user_ids, removed_user_ids):
+        self.changes.append((group.name, len(added_user_ids), len(removed_user_ids)))
+
+    @hookimpl
+    def mailroom_setting_changed(self, key, old, new):
+        self.settings.append((key, old, new))
+
+
+def test_mailroom_group_membership_changed_fires_on_join_and_leave(notice_app):
+    recorder = MembershipRecorder()
+    app = notice_app(recorder)
+    with app.app_context():
+        from kernel.models import User, UserGroup
+        from kernel.people import add_group_members, remove_group_members
+
+        group = UserGroup.create(name="Nurses")
+        ids = [u.id for u in User.select()]
+        assert len(add_group_members(group, ids)) == 3
+        assert add_group_members(group, ids) == set()
+        assert len(remove_group_members(group, ids[:1])) == 1
+        assert UserGroup.get_by_id(group.id).member_count == 2
+    assert recorder.changes == [("Nurses", 3, 0), ("Nurses", 0, 1)]
+
+
+def test_mailroom_setting_changed_fires_for_changed_values_only(notice_app):
+    recorder = MembershipRecorder()
+    app = notice_app(recorder, Footer())
+    root = Browser(app.test_client())
+    root.login("root")
+    root.post("/settings", {"notices.footer": "MoH", "notices.tone": ""})
+    root.post("/settings", {"notices.footer": "MoH", "notices.tone": "formal"})
+    assert recorder.settings == [("notices.footer", None, "MoH"), ("notices.tone", None, "formal")]

@@ -116,6 +116,22 @@ class ConversationAction:
 
 
 @dataclass(frozen=True)
+class BulkAction:
+    """Something a user can do to several selected conversations of a folder at once.
+
+    With ``choices``, the inbox shows a select (labelled ``label``) next to the button, and
+    ``handle`` gets the chosen value in ``form[key]``. ``handle(user, conversations, form)``
+    runs inside a transaction with the selected conversations the user has in their inbox,
+    and returns the confirmation; it raises ``ActionError`` for bad input.
+    """
+
+    key: str
+    label: str
+    handle: Callable[[User, list[Conversation], MultiDict], str]
+    choices: list[tuple[str, str]] | None = None
+
+
+@dataclass(frozen=True)
 class SettingsField:
     """A system setting a plugin owns, shown on the settings page in its section."""
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from kernel.contributions import (
+        BulkAction,
         ConversationAction,
         InboxFilter,
         MessageType,
@@ -228,6 +229,22 @@ def mailroom_inbox_filters(user: User, message_type: str) -> list[InboxFilter]:
     """
 
 
+@hookspec
+def mailroom_bulk_actions(user: User, message_type: str) -> list[BulkAction]:
+    """Offer actions on several selected conversations of a folder (set status, …).
+
+    Called when a folder renders and before a bulk action is handled; an action not
+    returned for this user and folder cannot be performed by them.
+
+    :param user: the reader.
+    :param message_type: the folder's message type key.
+    :returns: a list of :class:`kernel.contributions.BulkAction`.
+
+    All non-None results are collected; keys must be unique and differ from the kernel's
+    own (read, unread, followup, unfollowup, remove).
+    """
+
+
 # --- conversation ----------------------------------------------------------------------
 
 
@@ -306,6 +323,34 @@ def mailroom_message_added(conversation: Conversation, message: Message) -> None
 
     :param conversation: the conversation.
     :param message: the new message.
+    :returns: None.
+
+    Every implementation is called; results are ignored.
+    """
+
+
+@hookspec
+def mailroom_group_membership_changed(
+    group: UserGroup, added_user_ids: set[int], removed_user_ids: set[int]
+) -> None:
+    """Users joined or left a user group (after the change committed).
+
+    :param group: the group.
+    :param added_user_ids: users who joined.
+    :param removed_user_ids: users who left.
+    :returns: None.
+
+    Every implementation is called; results are ignored.
+    """
+
+
+@hookspec
+def mailroom_setting_changed(key: str, old: Any, new: Any) -> None:
+    """A system setting changed on the settings page (after it was saved).
+
+    :param key: the setting's key.
+    :param old: the value before (None when unset).
+    :param new: the value after (None when cleared).
     :returns: None.
 
     Every implementation is called; results are ignored.

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kernel.db import database
-from kernel.models import User, UserGroup, UserRole, UserRoleMember
+from kernel.models import User, UserGroup, UserGroupMember, UserRole, UserRoleMember
 from kernel.models.users import SUPERUSER_AUTHORITY
 from kernel.passwords import hash_password
+from kernel.plugins import current_hooks
 
 SUPERUSER_ROLE = "Superuser"
 
@@ -53,7 +54,35 @@ def create_user(
             UserRoleMember.get_or_create(user=user, role=role)
         for group in groups:
             group.add_members([user])
+    for group in groups:
+        current_hooks().group_membership_changed(group, {user.id}, set())
     return user
+
+
+def add_group_members(group: UserGroup, user_ids: Iterable[int]) -> set[int]:
+    """Add users to a group; announces who really joined. Returns their ids."""
+    with database.atomic():
+        before = group.member_ids()
+        group.add_members(list(user_ids))
+        added = group.member_ids() - before
+    if added:
+        current_hooks().group_membership_changed(group, added, set())
+    return added
+
+
+def remove_group_members(group: UserGroup, user_ids: Iterable[int]) -> set[int]:
+    """Remove users from a group; announces who really left. Returns their ids."""
+    ids = set(user_ids)
+    with database.atomic():
+        removed = group.member_ids() & ids
+        if removed:
+            UserGroupMember.delete().where(
+                (UserGroupMember.group == group) & UserGroupMember.user.in_(removed)
+            ).execute()
+            group.refresh_member_count()
+    if removed:
+        current_hooks().group_membership_changed(group, set(), removed)
+    return removed
 
 
 def superusers_exist() -> bool:

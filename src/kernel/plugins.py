@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from kernel import hookspecs
 from kernel.contributions import (
+    BulkAction,
     ConversationAction,
     InboxFilter,
     MessageType,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from kernel.models import Conversation, Message, User, UserGroup
 
 ENTRY_POINT_GROUP = "mailroom.plugins"
+KERNEL_BULK_ACTIONS = ("read", "unread", "followup", "unfollowup", "remove")
 
 
 class PluginError(RuntimeError):
@@ -193,6 +195,16 @@ class Hooks:
         filters = _collect(self._hook.mailroom_inbox_filters(user=user, message_type=message_type))
         return _unique(filters, "inbox filter")
 
+    def bulk_actions(self, user: User, message_type: str) -> list[BulkAction]:
+        actions = _unique(
+            _collect(self._hook.mailroom_bulk_actions(user=user, message_type=message_type)),
+            "bulk action",
+        )
+        clashing = [a.key for a in actions if a.key in KERNEL_BULK_ACTIONS]
+        if clashing:
+            raise PluginError(f"Bulk action keys {clashing} are the kernel's own.")
+        return actions
+
     # conversation
     def conversation_access(self, conversation: Conversation, user: User) -> bool:
         results = self._hook.mailroom_conversation_access(conversation=conversation, user=user)
@@ -222,6 +234,16 @@ class Hooks:
 
     def message_added(self, conversation: Conversation, message: Message) -> None:
         self._hook.mailroom_message_added(conversation=conversation, message=message)
+
+    def group_membership_changed(
+        self, group: UserGroup, added_user_ids: set[int], removed_user_ids: set[int]
+    ) -> None:
+        self._hook.mailroom_group_membership_changed(
+            group=group, added_user_ids=added_user_ids, removed_user_ids=removed_user_ids
+        )
+
+    def setting_changed(self, key: str, old: Any, new: Any) -> None:
+        self._hook.mailroom_setting_changed(key=key, old=old, new=new)
 
     def conversation_state_changed(
         self, conversation: Conversation, user: User | None, field: str, old: Any, new: Any

@@ -18,7 +18,8 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from kernel import messaging
-from kernel.contributions import InboxFilter, MessageType
+from kernel.contributions import ActionError, InboxFilter, MessageType
+from kernel.db import database
 from kernel.models import Conversation, Participant
 from kernel.models.conversations import inbox_for
 from kernel.plugins import current_hooks
@@ -85,6 +86,7 @@ def _folder_context(message_type: MessageType, args, notice: str | None = None) 
         "folders": current_hooks().message_types(),
         "unread_by_type": Participant.unread_by_type(g.user),
         "filters": offered,
+        "bulk_actions": current_hooks().bulk_actions(g.user, message_type.key),
         "filter_args": filter_args,
         "page": page,
         "notice": notice,
@@ -115,10 +117,27 @@ def bulk(type_key: str) -> Response | tuple[str, int] | str:
     uids = request.form.getlist("conversation")
     back = {k: v for k, v in request.form.items() if k.startswith("keep_")}
     list_args = {k[len("keep_") :]: v for k, v in back.items()}
-    if action not in BULK_ACTIONS:
+    plugin_actions = {a.key: a for a in current_hooks().bulk_actions(g.user, message_type.key)}
+    if action not in BULK_ACTIONS and action not in plugin_actions:
         return _bulk_error(message_type, list_args, "Choose an action.")
     if not uids:
         return _bulk_error(message_type, list_args, "Select at least one conversation.")
+    if action in plugin_actions:
+        chosen = list(
+            Conversation.select()
+            .join(Participant)
+            .where(
+                (Participant.user == g.user)
+                & (Participant.message_type == message_type.key)
+                & Conversation.uid.in_(uids)
+            )
+        )
+        try:
+            with database.atomic():
+                notice = plugin_actions[action].handle(g.user, chosen, request.form)
+        except ActionError as error:
+            return _bulk_error(message_type, list_args, str(error))
+        return _after_bulk(message_type, list_args, notice)
     if action == "remove" and request.form.get("confirm") != "yes":
         chosen = list(
             Conversation.select(Conversation.uid, Conversation.subject)
@@ -136,6 +155,11 @@ def bulk(type_key: str) -> Response | tuple[str, int] | str:
     notice = (
         f"{BULK_ACTIONS[action]}: {len(changed)} conversation{'s' if len(changed) != 1 else ''}."
     )
+    return _after_bulk(message_type, list_args, notice)
+
+
+def _after_bulk(message_type: MessageType, list_args: dict, notice: str) -> Response | str:
+    """The list again with the confirmation: a partial for htmx, else a redirect."""
     if wants_partial():
         body = page_or_block(
             "inbox.html", "conversation_list", **_folder_context(message_type, list_args, notice)

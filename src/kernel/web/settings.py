@@ -44,8 +44,12 @@ def edit() -> str | Response | tuple[str, int]:
         values[f.key] = raw or None
     if errors:
         return render_template("settings.html", sections=_sections(values), errors=errors), 400
+    before = {key: Setting.read(key) for key in values}
     with database.atomic():
         for key, value in values.items():
             Setting.write(key, value)
+    for key, value in values.items():
+        if before[key] != value:
+            current_hooks().setting_changed(key, before[key], value)
     flash("Settings saved.")
     return redirect(url_for(".edit"), code=303)

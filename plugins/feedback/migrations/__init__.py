@@ -1,0 +1,1 @@
+"""Feedback migrations (a package only so the wheel ships them)."""
