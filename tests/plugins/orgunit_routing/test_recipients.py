@@ -104,15 +104,14 @@ def test_unknown_org_unit_is_the_dhis2_409_and_nothing_is_sent(app, tree, people
 
 
 def test_unit_with_nobody_assigned_sends_nothing(app, tree, people):
-    with app.app_context():
-        with pytest.raises(SendError, match="No recipients selected."):
-            send_to_selection(
-                sender=people["admin"],
-                selection=RecipientSelection(ids={"orgUnit": ["BoCentral01"]}),
-                subject="x",
-                text="y",
-                message_type="PRIVATE",
-            )
+    with app.app_context(), pytest.raises(SendError, match="No recipients selected."):
+        send_to_selection(
+            sender=people["admin"],
+            selection=RecipientSelection(ids={"orgUnit": ["BoCentral01"]}),
+            subject="x",
+            text="y",
+            message_type="PRIVATE",
+        )
 
 
 def test_search_offers_only_units_that_reach_somebody(app, tree, people):
