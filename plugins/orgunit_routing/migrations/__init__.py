@@ -1,0 +1,1 @@
+"""Org unit migrations (a package only so the wheel ships them)."""

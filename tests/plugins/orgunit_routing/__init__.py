@@ -1,0 +1,1 @@
+"""orgunit_routing tests."""
