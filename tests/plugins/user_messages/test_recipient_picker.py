@@ -275,7 +275,8 @@ class Districts:
 @pytest.fixture
 def districts(make_app, team):
     plugin = Districts()
-    app = make_app(extra_plugins=[plugin])
+    # Its own stand-in "orgUnit" kind would clash with the orgunit_routing plugin's.
+    app = make_app(plugins=["user_messages"], extra_plugins=[plugin])
     return app, plugin
 
 
