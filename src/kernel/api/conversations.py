@@ -22,6 +22,7 @@ from kernel.api.conversation_json import (
     rows_from_copies,
 )
 from kernel.api.envelopes import ApiError, json_response
+from kernel.api.extensions import extended
 from kernel.api.fields import render_one, selection_from
 from kernel.api.lists import list_response
 from kernel.api.openapi import FIELDS, LIST_PARAMETERS, documented, query_parameter
@@ -56,12 +57,15 @@ def conversations() -> Response:
         # DHIS2 matches id or name; inside the caller's own rows, like every filter.
         conditions.append((Conversation.uid == query) | Conversation.subject.contains(query))
     rows, count = copies_of(caller.user)
+    schema, properties = extended(
+        "messageConversations", CONVERSATION, conversation_properties(), caller
+    )
     return list_response(
         "messageConversations",
         rows,
         count,
-        schema=CONVERSATION,
-        properties=conversation_properties(),
+        schema=schema,
+        properties=properties,
         context=caller,
         default_fields=LIST_FIELDS,
         default_order=[Participant.last_message.desc()],
@@ -102,4 +106,5 @@ def conversation(uid: str) -> Response:
         messaging.set_read(caller.user, [conversation.uid], read=True)
         participant.read = True
     row = ConversationRow(conversation, participant)
-    return json_response(render_one(row, CONVERSATION, selection, caller))
+    schema, _ = extended("messageConversations", CONVERSATION, [], caller)
+    return json_response(render_one(row, schema, selection, caller))

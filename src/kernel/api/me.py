@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from kernel.api import people
 from kernel.api.context import current_caller
 from kernel.api.envelopes import json_response
+from kernel.api.extensions import extended
 from kernel.api.fields import render_one, selection_from
 from kernel.api.openapi import FIELDS, documented
 from kernel.models import Participant
@@ -26,8 +27,9 @@ def me() -> Response:
     """The signed-in user: names, e-mail, authorities, user groups and roles."""
     caller = current_caller()
     # Everyone may see all of their own record, so the full view whatever the authorities.
+    schema, _ = extended("users", people.FULL_USER, [], caller)
     selection = selection_from(request.args, ME_FIELDS)
-    return json_response(render_one(caller.user, people.FULL_USER, selection, caller))
+    return json_response(render_one(caller.user, schema, selection, caller))
 
 
 @blueprint.get("/me/dashboard")

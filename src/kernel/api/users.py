@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from kernel.api import people
 from kernel.api.context import current_caller
 from kernel.api.envelopes import ApiError, json_response
+from kernel.api.extensions import extended
 from kernel.api.fields import render_one, selection_from
 from kernel.api.lists import list_response
 from kernel.api.openapi import FIELDS, LIST_PARAMETERS, documented
@@ -28,12 +29,15 @@ GROUPS_UNPAGED_LIMIT = 5000
 def users() -> Response:
     """List users (public fields; e-mail, groups and roles only for ALL)."""
     caller = current_caller()
+    schema, properties = extended(
+        "users", people.user_schema(caller), people.user_properties(caller), caller
+    )
     return list_response(
         "users",
         User.select(),
         User.select(User.id),
-        schema=people.user_schema(caller),
-        properties=people.user_properties(caller),
+        schema=schema,
+        properties=properties,
         context=caller,
         default_order=[User.first_name.asc(), User.surname.asc()],
         tiebreak=[User.id.asc()],
@@ -48,8 +52,9 @@ def user(uid: str) -> Response:
     found = User.get_or_none(User.uid == uid)
     if found is None:
         raise ApiError(404, f"User with id {uid} could not be found.")
+    schema, _ = extended("users", people.user_schema(caller), [], caller)
     selection = selection_from(request.args, "*")
-    return json_response(render_one(found, people.user_schema(caller), selection, caller))
+    return json_response(render_one(found, schema, selection, caller))
 
 
 @blueprint.get("/userGroups")
@@ -57,12 +62,15 @@ def user(uid: str) -> Response:
 def user_groups() -> Response:
     """List user groups (members only for ALL)."""
     caller = current_caller()
+    schema, properties = extended(
+        "userGroups", people.group_schema(caller), people.group_properties(caller), caller
+    )
     return list_response(
         "userGroups",
         UserGroup.select(),
         UserGroup.select(UserGroup.id),
-        schema=people.group_schema(caller),
-        properties=people.group_properties(caller),
+        schema=schema,
+        properties=properties,
         context=caller,
         default_order=[UserGroup.name.asc()],
         tiebreak=[UserGroup.id.asc()],
@@ -78,5 +86,6 @@ def user_group(uid: str) -> Response:
     found = UserGroup.get_or_none(UserGroup.uid == uid)
     if found is None:
         raise ApiError(404, f"UserGroup with id {uid} could not be found.")
+    schema, _ = extended("userGroups", people.group_schema(caller), [], caller)
     selection = selection_from(request.args, "*")
-    return json_response(render_one(found, people.group_schema(caller), selection, caller))
+    return json_response(render_one(found, schema, selection, caller))
