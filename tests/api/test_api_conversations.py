@@ -137,6 +137,23 @@ def test_list_filters(app, api, converse, people):
     assert listed(api("ana"), "filter=followUp:eq:true") == []
 
 
+def test_pager_totals_are_the_callers_with_and_without_conversation_filters(api, converse):
+    converse(subject="One")
+    converse(subject="Two", to=("ben", "eve"))
+    converse(subject="Not ben's", to=("eve",))
+    ben = api("ben")
+
+    def total(query: str) -> int:
+        return ben.get(f"/api/messageConversations?{query}").get_json()["pager"]["total"]
+
+    assert total("") == 2
+    assert total("filter=read:eq:false&filter=messageType:eq:PRIVATE") == 2
+    assert total("filter=status:eq:NONE") == 2
+    assert total("filter=subject:eq:One") == 1
+    assert total("query=Two") == 1
+    assert total("filter=lastSender.id:!null&filter=followUp:eq:false") == 2
+
+
 def test_unread_badge_query_of_the_messaging_app(api, converse):
     converse(subject="One")
     converse(subject="Two")

@@ -163,6 +163,10 @@ ONE_FIELDS = (
 )
 
 
+# Properties that are columns of the caller's own participant row.
+OWN_PROPERTIES = {"messageType", "read", "followUp", "lastMessage"}
+
+
 def conversation_properties() -> list[ApiProperty]:
     """What ``filter`` and ``order`` may name on a conversation list.
 

@@ -16,13 +16,13 @@ from werkzeug.wrappers import Response
 from kernel.api.envelopes import json_response
 from kernel.api.fields import Schema, render, selection_from
 from kernel.api.pager import fetch_page, page_request
-from kernel.api.query import ApiProperty, parse_filters, parse_order
+from kernel.api.query import ApiProperty, filtered_properties, parse_filters, parse_order
 
 
 def list_response(
     collection: str,
     rows: Select,
-    count: Select,
+    count: Select | Callable[[set[str]], Select],
     *,
     schema: Schema,
     properties: Sequence[ApiProperty],
@@ -38,7 +38,9 @@ def list_response(
 
     :param collection: the JSON key of the items, e.g. ``"users"``.
     :param rows: the query for the items, already limited to what the caller may see.
-    :param count: the same scope as a query to count (it may select less).
+    :param count: the same scope as a query to count (it may select less), or a function
+        of the names of the properties the filters use that returns that query, so a
+        count can leave out joins no filter needs.
     :param schema: what an item can show (:mod:`kernel.api.fields`).
     :param properties: what ``filter`` and ``order`` may name (:mod:`kernel.api.query`).
     :param context: handed to the schema's getters (usually ``current_caller()``).
@@ -54,6 +56,8 @@ def list_response(
     wanted = page_request(args)
     selection = selection_from(args, default_fields)
     condition = parse_filters(args, properties)
+    if callable(count):
+        count = count(filtered_properties(args))
     order = [*parse_order(args, properties, default_order), *tiebreak]
     where = [*conditions, *([condition] if condition is not None else [])]
     if where:

@@ -214,6 +214,12 @@ def parse_filters(args: Mapping[str, Any], properties: Sequence[ApiProperty]) ->
     return reduce(operator.or_ if junction == "OR" else operator.and_, conditions)
 
 
+def filtered_properties(args: Mapping[str, Any]) -> set[str]:
+    """The property names the request's filters name (after :func:`parse_filters` passed)."""
+    texts = args.getlist("filter") if hasattr(args, "getlist") else list(args.get("filter", []))
+    return {text.split(":", 1)[0].strip() for text in texts if text}
+
+
 def parse_order(
     args: Mapping[str, Any], properties: Sequence[ApiProperty], default: Sequence[Node]
 ) -> list[Node]:

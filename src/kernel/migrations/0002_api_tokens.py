@@ -1,4 +1,6 @@
-"""Personal access tokens for the Web API: only a hash of each token is stored."""
+"""Personal access tokens for the Web API (only a hash of each token is stored), and the
+index the API's conversation list needs: a user's conversations across every folder,
+newest first (the inbox's own index starts with the folder)."""
 
 from peewee import *  # noqa: F403
 
@@ -24,7 +26,13 @@ def up(migrator, db):
             table_name = "api_token"
 
     db.create_tables([ApiToken])
+    migrator.migrate(
+        migrator.add_index("participant", ("user_id", "last_message", "conversation_id"), False)
+    )
 
 
 def down(migrator, db):
+    migrator.migrate(
+        migrator.drop_index("participant", "participant_user_id_last_message_conversation_id")
+    )
     migrator.migrate(migrator.drop_table("api_token"))

@@ -156,6 +156,8 @@ class Participant(BaseModel):
             (("conversation", "user"), True),
             # The inbox page: one user's folder, newest first.
             (("user", "message_type", "last_message", "conversation"), False),
+            # The API's list: one user's conversations across every folder, newest first.
+            (("user", "last_message", "conversation"), False),
             # Unread counts per folder and in total.
             (("user", "read", "message_type"), False),
         )
@@ -212,23 +214,28 @@ def _with_people(query: Any) -> Any:
     )
 
 
-def copies_of(user: User) -> tuple[Any, Any]:
+def copies_of(user: User) -> Any:
     """A user's own copies of conversations (their participant rows, never anyone else's),
     each with its conversation, last sender, assignee and creator: one query for any
-    number of rows. Returns that query and a matching one to count.
+    number of rows.
 
     Conditions may name ``Participant``, ``Conversation``, ``LAST_SENDER``, ``ASSIGNEE``
-    and ``CREATOR``; add them to both queries.
+    and ``CREATOR``.
     """
-    rows = _with_people(
+    return _with_people(
         Participant.select(Participant, Conversation, LAST_SENDER, ASSIGNEE, CREATOR)
         .join(Conversation)
         .where(Participant.user == user)
     )
-    count = _with_people(
-        Participant.select(Participant.id).join(Conversation).where(Participant.user == user)
-    )
-    return rows, count
+
+
+def count_copies_of(user: User, participant_only: bool) -> Any:
+    """A query to count a user's copies: over ``participant`` alone (an index scan) when
+    every condition names only ``Participant``, else with the joins of :func:`copies_of`."""
+    query = Participant.select(Participant.id).where(Participant.user == user)
+    if participant_only:
+        return query
+    return _with_people(query.join(Conversation))
 
 
 def conversation_with_people(uid: str) -> Conversation | None:
