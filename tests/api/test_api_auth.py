@@ -255,3 +255,10 @@ def test_writes_from_another_sites_page_are_refused_whatever_the_credentials(app
         "/api/messageConversations/read", [conversation.uid], headers={"Origin": "http://localhost"}
     )
     assert same_site.status_code == 200
+
+
+def test_disabled_user_loses_api_access_through_the_session(app, people, sign_in):
+    ana = sign_in(app, "ana")
+    assert ana.client.get("/api/me").status_code == 200
+    User.update(disabled=True).where(User.username == "ana").execute()
+    assert_error(ana.client.get("/api/me"), 401)

@@ -456,3 +456,20 @@ def test_batch_remove_bad_input(api, converse, people):
     assert_error(ben.delete("/api/messageConversations?mc=bad"), 400, '"bad" is not a valid')
     assert_error(ben.delete(f"/api/messageConversations?mc={conversation.uid}&mc=bad"), 400)
     assert own_state(people, "ben", conversation) is not None
+
+
+def test_oversized_body_is_refused_before_it_is_read(api, converse, people):
+    conversation = converse()
+    response = api("ben").post(
+        "/api/messageConversations/read",
+        data='["' + "a" * 70_000 + '"]',
+        headers={"Content-Type": "application/json"},
+    )
+    assert_error(response, 413)
+    assert own_state(people, "ben", conversation).read is False
+
+
+def test_repeated_ids_count_once(api, converse):
+    conversation = converse()
+    response = api("ben").post("/api/messageConversations/read", [conversation.uid] * 3)
+    assert response.get_json() == {"markedRead": [conversation.uid]}

@@ -17,6 +17,8 @@ from kernel.models import User
 from kernel.uid import is_valid_uid
 
 MAX_IDS = 1000
+# A thousand quoted uids take about 15 kB; anything much larger is not a list of ids.
+MAX_BODY_BYTES = 64 * 1024
 EXAMPLE = '["a1B2c3D4e5F", "b2C3d4E5f6G"]'
 
 
@@ -26,7 +28,7 @@ def check_uids(values: Iterable[object], what: str = "conversation id") -> list[
     :raises ApiError: 400 naming the first value that is not a uid, or when there are
         none or more than 1000.
     """
-    uids: list[str] = []
+    uids: dict[str, None] = {}  # a dict keeps the order and drops repeats
     for value in values:
         if not isinstance(value, str) or not is_valid_uid(value):
             raise ApiError(
@@ -34,17 +36,21 @@ def check_uids(values: Iterable[object], what: str = "conversation id") -> list[
                 f"{json.dumps(value)} is not a valid {what}: ids are 11 letters or digits "
                 "starting with a letter.",
             )
-        if value not in uids:
-            uids.append(value)
+        uids[value] = None
     if not uids:
         raise ApiError(400, f"Name at least one {what}.")
     if len(uids) > MAX_IDS:
         raise ApiError(400, f"Name at most {MAX_IDS} {what}s at once.")
-    return uids
+    return list(uids)
 
 
 def uid_array_body() -> list[str]:
-    """The request body as a JSON array of conversation uids, e.g. ``["a1B2c3D4e5F"]``."""
+    """The request body as a JSON array of conversation uids, e.g. ``["a1B2c3D4e5F"]``.
+
+    :raises ApiError: 400 for an empty, malformed or wrongly shaped body.
+    :raises RequestEntityTooLarge: (413) for a body over 64 kB, before it is read.
+    """
+    request.max_content_length = MAX_BODY_BYTES
     raw = request.get_data(cache=True, as_text=True)
     if not raw.strip():
         raise ApiError(400, f"Send a JSON array of conversation ids, e.g. {EXAMPLE}.")
