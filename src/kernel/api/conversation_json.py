@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import url_for
 
+from kernel.access import visible_among
 from kernel.api.context import Caller
 from kernel.api.envelopes import dhis2_datetime
 from kernel.api.fields import Field, Schema
@@ -47,13 +48,10 @@ def rows_from_copies(copies: list[Participant]) -> list[ConversationRow]:
 def _prefetch_messages(rows: list[ConversationRow], caller: Caller) -> None:
     found = messages_of(row.conversation.id for row in rows)
     for row in rows:
-        visible = []
         for message in found[row.conversation.id]:
             # Hand the message its conversation, so no plugin's veto has to query for it.
             message.conversation = row.conversation
-            if caller.hooks.message_visible(message, row.conversation, caller.user):
-                visible.append(message)
-        row.messages = visible
+        row.messages = visible_among(found[row.conversation.id], row.conversation, caller.user)
 
 
 def _prefetch_participants(rows: list[ConversationRow], caller: Caller) -> None:
