@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import mailroom_notices
@@ -133,3 +134,43 @@ def test_sent_notices_page_is_for_administrators_only(app, people, sign_in):
     assert "<td>Generator fuel</td>" in page
     assert "<td>2</td>" in page
     assert sign_in(app, "eve").get("/notices/sent").status_code == 403
+
+
+def api_get(app: Flask, username: str, url: str):
+    credentials = base64.b64encode(f"{username}:district".encode()).decode()
+    return app.test_client().get(url, headers={"Authorization": f"Basic {credentials}"})
+
+
+def test_sent_notices_api_lists_with_the_dhis2_pager_for_administrators_only(app, people):
+    notify_officers(app, subject="Generator fuel")
+    notify_officers(app, subject="Road closed")
+
+    response = api_get(app, "admin", "/api/notices/sent?filter=subject:ilike:fuel")
+
+    body = response.get_json()
+    assert body["pager"]["total"] == 1
+    assert [(n["subject"], n["recipientCount"]) for n in body["sentNotices"]] == [
+        ("Generator fuel", 2)
+    ]
+    refused = api_get(app, "eve", "/api/notices/sent")
+    assert refused.status_code == 403
+    assert refused.get_json()["status"] == "ERROR"
+    unknown = api_get(app, "admin", "/api/notices/sent?filter=sender:eq:x")
+    assert unknown.status_code == 400
+
+
+def test_notices_in_the_conversation_api_carry_their_recipient_count(app, people):
+    notify_officers(app, subject="Generator fuel")
+
+    response = api_get(app, "ana", "/api/messageConversations?fields=subject,recipientCount")
+
+    assert response.get_json()["messageConversations"] == [
+        {"subject": "Generator fuel", "recipientCount": 2}
+    ]
+
+
+def test_sent_notices_api_is_in_the_openapi_document(app, people):
+    paths = api_get(app, "ana", "/api/openapi.json").get_json()["paths"]
+    assert paths["/api/notices/sent"]["get"]["summary"] == (
+        "Every notice sent, newest first, with how many people it reached."
+    )

@@ -35,10 +35,16 @@ def can_open(conversation: Conversation, user: User, participant: Participant | 
 
 def visible_messages(conversation: Conversation, user: User) -> list[Message]:
     """The conversation's messages in order, without those a plugin hides from this user."""
+    return visible_among(conversation.messages_in_order(), conversation, user)
+
+
+def visible_among(messages: list[Message], conversation: Conversation, user: User) -> list[Message]:
+    """Those of ``messages`` (all of ``conversation``) that no plugin hides from this user.
+
+    For callers that loaded the messages of many conversations at once (API lists).
+    """
     hooks = current_hooks()
-    return [
-        m for m in conversation.messages_in_order() if hooks.message_visible(m, conversation, user)
-    ]
+    return [m for m in messages if hooks.message_visible(m, conversation, user)]
 
 
 def can_reply(conversation: Conversation) -> bool:

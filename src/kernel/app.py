@@ -10,6 +10,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
+from kernel import api
 from kernel.config import load_config, secret_key_for
 from kernel.db import open_database
 from kernel.plugins import Hooks, build_plugin_manager
@@ -20,6 +21,7 @@ from kernel.web import (
     dashboard,
     errors,
     inbox,
+    profile,
     requests,
     settings,
     template_helpers,
@@ -56,6 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["mailroom.database"] = open_database(app.config["DATABASE_URL"])
 
     Htmx(app)
+    # Flask-WTF would check CSRF before anyone is signed in; kernel.web.requests checks it
+    # right after, when it knows whether an API call carries its own credentials.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect(app)
     requests.init_app(app)
     errors.init_app(app)
@@ -67,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         inbox.blueprint,
         conversations.blueprint,
         settings.blueprint,
+        profile.blueprint,
+        *api.blueprints(),
     ):
         app.register_blueprint(blueprint)
     for blueprint in hooks.blueprints():

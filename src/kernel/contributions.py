@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from markupsafe import Markup
     from werkzeug.datastructures import MultiDict
 
+    from kernel.api.fields import Field
+    from kernel.api.query import ApiProperty
     from kernel.models import Conversation, User
 
 
@@ -149,3 +151,18 @@ class MigrationSource:
 
     name: str
     directory: Path
+
+
+@dataclass(frozen=True)
+class ApiField:
+    """Something a plugin adds to a kernel API resource: a JSON field, a property lists may
+    be filtered and ordered by, or both, under one name.
+
+    ``field`` is a :class:`kernel.api.fields.Field` (its getter receives the kernel's object
+    and the :class:`kernel.api.context.Caller`); ``property`` is a
+    :class:`kernel.api.query.ApiProperty` over the resource's list query.
+    """
+
+    name: str
+    field: Field | None = None
+    property: ApiProperty | None = None

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from kernel.contributions import (
+        ApiField,
         BulkAction,
         ConversationAction,
         InboxFilter,
@@ -294,6 +295,26 @@ def mailroom_conversation_actions(
     :returns: a list of :class:`kernel.contributions.ConversationAction`.
 
     All non-None results are collected; action keys must be unique.
+    """
+
+
+# --- web API -----------------------------------------------------------------------------
+
+
+@hookspec
+def mailroom_api_fields(resource: str, user: User) -> list[ApiField] | None:
+    """Add fields and filterable properties to a kernel API resource.
+
+    Called on every request to that resource, so what is added can depend on the caller
+    (return nothing a caller must not see or filter by).
+
+    :param resource: ``"users"`` (also ``/api/me``), ``"userGroups"`` or
+        ``"messageConversations"``.
+    :param user: the API caller.
+    :returns: a list of :class:`kernel.contributions.ApiField`, or None.
+
+    All non-None results are collected; a name the kernel or another plugin already
+    uses fails the request with a PluginError.
     """
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from kernel import hookspecs
 from kernel.contributions import (
+    ApiField,
     BulkAction,
     ConversationAction,
     InboxFilter,
@@ -223,6 +224,18 @@ class Hooks:
             self._hook.mailroom_conversation_actions(conversation=conversation, user=user)
         )
         return _unique(actions, "conversation action")
+
+    # web API
+    def api_fields(self, resource: str, user: User) -> list[ApiField]:
+        fields = _collect(self._hook.mailroom_api_fields(resource=resource, user=user))
+        seen: set[str] = set()
+        for api_field in fields:
+            if api_field.name in seen:
+                raise PluginError(
+                    f"Two plugins add the API field {api_field.name!r} to {resource}."
+                )
+            seen.add(api_field.name)
+        return fields
 
     # events
     def conversation_created(

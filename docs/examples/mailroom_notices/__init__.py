@@ -2,8 +2,9 @@
 
 Adds the NOTICE message type (the "Notices" folder: nobody composes or replies to a
 notice), the ``mailroom send-notice`` command, a footer setting added to every notice, a
-dashboard entry with the reader's latest notice, and a "Sent notices" page for
-administrators, fed by the ``mailroom_conversation_created`` event.
+dashboard entry with the reader's latest notice, and a "Sent notices" page and API list
+for administrators, fed by the ``mailroom_conversation_created`` event; notices in
+``/api/messageConversations`` gain a ``recipientCount`` field.
 
 The example plugin of the plugin author guide, ``docs/plugins.md``.
 """
@@ -18,9 +19,9 @@ from markupsafe import Markup
 
 from kernel import hookimpl
 from kernel.access import has_authority
-from kernel.contributions import MessageType, MigrationSource, SettingsField
+from kernel.contributions import ApiField, MessageType, MigrationSource, SettingsField
 from kernel.models import Conversation, User
-from mailroom_notices import cli, views
+from mailroom_notices import api, cli, views
 from mailroom_notices.models import FOOTER_SETTING, NOTICE, SentNotice, latest_notice_for
 
 
@@ -45,7 +46,14 @@ def mailroom_migrations() -> MigrationSource:
 
 @hookimpl
 def mailroom_blueprints() -> list[Blueprint]:
-    return [views.blueprint]
+    return [views.blueprint, api.blueprint]
+
+
+@hookimpl
+def mailroom_api_fields(resource: str) -> list[ApiField] | None:
+    if resource == "messageConversations":
+        return [api.RECIPIENT_COUNT]
+    return None
 
 
 @hookimpl

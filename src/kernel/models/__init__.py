@@ -2,6 +2,7 @@
 
 from kernel.models.conversations import Conversation, Message, Participant, Priority, Status
 from kernel.models.settings import Setting
+from kernel.models.tokens import ApiToken
 from kernel.models.users import (
     LoginFailure,
     RoleAuthority,
@@ -24,10 +25,12 @@ KERNEL_MODELS = [
     Conversation,
     Message,
     Participant,
+    ApiToken,
 ]
 
 __all__ = [
     "KERNEL_MODELS",
+    "ApiToken",
     "Conversation",
     "LoginFailure",
     "Message",

@@ -171,6 +171,8 @@ class Participant(BaseModel):
             (("conversation", "user"), True),
             # The inbox page: one user's folder, newest first.
             (("user", "message_type", "last_message", "conversation"), False),
+            # The API's list: one user's conversations across every folder, newest first.
+            (("user", "last_message", "conversation"), False),
             # Unread counts per folder and in total.
             (("user", "read", "message_type"), False),
         )
@@ -208,3 +210,87 @@ class Participant(BaseModel):
             .group_by(cls.message_type)
         )
         return {row.message_type: row.n for row in query}
+
+
+# The people a conversation row names, each joined under its own alias so API filters and
+# orders can name their columns (``assignee.id`` is ``ASSIGNEE.uid``).
+LAST_SENDER = User.alias("last_sender")
+ASSIGNEE = User.alias("assignee")
+CREATOR = User.alias("creator")
+
+
+def _with_people(query: Any) -> Any:
+    return (
+        query.join(LAST_SENDER, JOIN.LEFT_OUTER, on=(Conversation.last_sender == LAST_SENDER.id))
+        .switch(Conversation)
+        .join(ASSIGNEE, JOIN.LEFT_OUTER, on=(Conversation.assignee == ASSIGNEE.id))
+        .switch(Conversation)
+        .join(CREATOR, JOIN.LEFT_OUTER, on=(Conversation.created_by == CREATOR.id))
+    )
+
+
+def copies_of(user: User) -> Any:
+    """A user's own copies of conversations (their participant rows, never anyone else's),
+    each with its conversation, last sender, assignee and creator: one query for any
+    number of rows.
+
+    Conditions may name ``Participant``, ``Conversation``, ``LAST_SENDER``, ``ASSIGNEE``
+    and ``CREATOR``.
+    """
+    return _with_people(
+        Participant.select(Participant, Conversation, LAST_SENDER, ASSIGNEE, CREATOR)
+        .join(Conversation)
+        .where(Participant.user == user)
+    )
+
+
+def count_copies_of(user: User, participant_only: bool) -> Any:
+    """A query to count a user's copies: over ``participant`` alone (an index scan) when
+    every condition names only ``Participant``, else with the joins of :func:`copies_of`."""
+    query = Participant.select(Participant.id).where(Participant.user == user)
+    if participant_only:
+        return query
+    return _with_people(query.join(Conversation))
+
+
+def conversation_with_people(uid: str) -> Conversation | None:
+    """One conversation with its last sender, assignee and creator (one query)."""
+    return (
+        _with_people(Conversation.select(Conversation, LAST_SENDER, ASSIGNEE, CREATOR))
+        .where(Conversation.uid == uid)
+        .first()
+    )
+
+
+def messages_of(conversation_ids: Iterable[int]) -> dict[int, list[Message]]:
+    """Every message of these conversations with its sender, oldest first (one query)."""
+    ids = list(conversation_ids)
+    found: dict[int, list[Message]] = {conversation_id: [] for conversation_id in ids}
+    if not ids:
+        return found
+    query = (
+        Message.select(Message, User)
+        .join(User, JOIN.LEFT_OUTER, on=(Message.sender == User.id))
+        .where(Message.conversation.in_(ids))
+        .order_by(Message.conversation, Message.id)
+    )
+    for message in query:
+        found[message.conversation_id].append(message)
+    return found
+
+
+def participants_of(conversation_ids: Iterable[int]) -> dict[int, list[Participant]]:
+    """Every participant of these conversations with their user, by name (one query)."""
+    ids = list(conversation_ids)
+    found: dict[int, list[Participant]] = {conversation_id: [] for conversation_id in ids}
+    if not ids:
+        return found
+    query = (
+        Participant.select(Participant, User)
+        .join(User)
+        .where(Participant.conversation.in_(ids))
+        .order_by(Participant.conversation, User.first_name, User.surname, User.id)
+    )
+    for participant in query:
+        found[participant.conversation_id].append(participant)
+    return found

@@ -1,4 +1,7 @@
-"""Error pages: every failure a user can reach answers with a clear page, never a trace."""
+"""Error pages: every failure a user can reach answers with a clear page, never a trace.
+
+Under ``/api`` the same failures answer with DHIS2 JSON envelopes (:mod:`kernel.api.errors`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,10 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from kernel.api import errors as api_errors
+from kernel.api.auth import is_api_request
+from kernel.api.envelopes import ApiError, error_response
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +40,14 @@ def error_page(status: int, detail: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        return error_response(error)
+
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
+        if is_api_request():
+            return api_errors.for_csrf_error()
         return error_page(
             400,
             "This form has expired or did not come from this site. "
@@ -45,15 +58,17 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if is_api_request():
+            return api_errors.for_http_error(error)
         return error_page(error.code, error.description if error.code == 400 else None)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def database_unavailable(error: Exception):
         log.exception("database error")
-        return error_page(503)
+        return api_errors.for_server_error(503) if is_api_request() else error_page(503)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error")
-        return error_page(500)
+        return api_errors.for_server_error(500) if is_api_request() else error_page(500)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from kernel.api.auth import authenticate_api_request, is_api_request, uses_header_credentials
 from kernel.auth import load_current_user
 from kernel.db import database
 from kernel.plugins import current_hooks
@@ -29,6 +30,9 @@ SECURITY_HEADERS = {
 def init_app(app: Flask) -> None:
     app.before_request(_open_connection)
     app.before_request(_require_sign_in)
+    # After sign-in, because whether a request needs a CSRF token depends on how it
+    # authenticated (see kernel.app, which turns Flask-WTF's own early check off).
+    app.before_request(_protect_against_csrf)
     app.teardown_request(_close_connection)
     app.after_request(_add_security_headers)
     app.jinja_env.globals.update(slot=_slot, message_types=lambda: current_hooks().message_types())
@@ -45,6 +49,10 @@ def _close_connection(_exc: BaseException | None) -> None:
 
 def _require_sign_in() -> Response | None:
     view = request.endpoint and _view_function(request.endpoint)
+    if is_api_request():
+        # The API answers 401 JSON rather than redirecting to a login page.
+        authenticate_api_request(anonymous_ok=getattr(view, "is_public", False))
+        return None
     user = load_current_user()
     if user is not None or request.endpoint == "static" or getattr(view, "is_public", False):
         return None
@@ -56,9 +64,15 @@ def _require_sign_in() -> Response | None:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _view_function(endpoint: str):
-    from flask import current_app
+def _protect_against_csrf() -> None:
+    """Every state change needs the CSRF token, except API calls that carry their own
+    credentials (Basic or a token) in a header: a cookie alone never suffices."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True) or uses_header_credentials():
+        return
+    current_app.extensions["csrf"].protect(apply_exemptions=True)
 
+
+def _view_function(endpoint: str):
     return current_app.view_functions.get(endpoint)
 
 
