@@ -7,6 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 
 MIN_PASSWORD_LENGTH = 8
+# Hashing cost grows with length; no one types more, so longer input is refused unhashed.
+MAX_PASSWORD_LENGTH = 256
 
 
 def _hasher() -> PasswordHasher:
@@ -31,4 +33,6 @@ def password_problem(password: str) -> str | None:
     """Why a new password is refused, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
     return None
