@@ -14,6 +14,7 @@ from kernel.config import load_config, secret_key_for
 from kernel.db import open_database
 from kernel.plugins import Hooks, build_plugin_manager
 from kernel.web import (
+    admin,
     assets,
     auth_views,
     conversations,
@@ -67,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         inbox.blueprint,
         conversations.blueprint,
         settings.blueprint,
+        admin.blueprint,
     ):
         app.register_blueprint(blueprint)
     for blueprint in hooks.blueprints():
