@@ -17,7 +17,9 @@ from kernel.models import RoleAuthority, User, UserGroup, UserGroupMember, UserR
 from kernel.models.users import SUPERUSER_AUTHORITY
 from kernel.passwords import hash_password, password_problem
 
-SUPERUSER_ROLE = "Superuser"
+# Not DHIS2's "Superuser": every DHIS2 export has a role of that name under its own id,
+# which would then clash with this one on import (E5003).
+SUPERUSER_ROLE = "Mailroom superuser"
 
 # One @, something on each side, a dot in the domain: catches typos, not every bad address.
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.][^@\s]*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kernel.models import User, UserRole
-from kernel.people import ensure_role
+from kernel.people import SUPERUSER_ROLE, ensure_role
 from tests.conftest import Browser
 
 
@@ -17,7 +17,7 @@ def test_roles_list_shows_authorities_and_user_counts(app, admin: Browser):
     with app.app_context():
         ensure_role("Messaging user", ["M_dhis-web-messaging", "F_SEND_EMAIL"])
     page = page_text(admin.get("/admin/roles/"))
-    assert "Superuser" in page and "ALL" in page
+    assert SUPERUSER_ROLE in page and "ALL" in page
     assert "F_SEND_EMAIL, M_dhis-web-messaging" in page
     assert "<td>1</td>" in page and "<td>0</td>" in page
 
@@ -54,7 +54,7 @@ def test_a_role_with_all_makes_its_users_administrators(app, admin: Browser, sig
     "form, field, message",
     [
         ({"name": "", "authorities": "ALL"}, "name", "Enter the role name."),
-        ({"name": "Superuser", "authorities": ""}, "name", "already a role named"),
+        ({"name": SUPERUSER_ROLE, "authorities": ""}, "name", "already a role named"),
         ({"name": "r" * 231}, "name", "at most 230 characters"),
         ({"name": "Spaces", "authorities": "F_USER ADD"}, "authorities", "single words"),
         ({"name": "Long", "authorities": "A" * 256}, "authorities", "at most 255"),
@@ -89,7 +89,7 @@ def test_edit_role_keeps_typed_values_on_error(app, admin: Browser):
     with app.app_context():
         role = ensure_role("Messaging user", ["M_dhis-web-messaging"])
     response = admin.post(
-        f"/admin/roles/{role.uid}", {"name": "Superuser", "authorities": "F_ONE\nF_TWO"}
+        f"/admin/roles/{role.uid}", {"name": SUPERUSER_ROLE, "authorities": "F_ONE\nF_TWO"}
     )
     page = page_text(response)
     assert response.status_code == 400
@@ -100,8 +100,10 @@ def test_edit_role_keeps_typed_values_on_error(app, admin: Browser):
 
 def test_an_administrator_cannot_take_all_from_their_only_all_role(app, admin: Browser):
     with app.app_context():
-        role = UserRole.get(UserRole.name == "Superuser")
-    response = admin.post(f"/admin/roles/{role.uid}", {"name": "Superuser", "authorities": "F_X"})
+        role = UserRole.get(UserRole.name == SUPERUSER_ROLE)
+    response = admin.post(
+        f"/admin/roles/{role.uid}", {"name": SUPERUSER_ROLE, "authorities": "F_X"}
+    )
     assert response.status_code == 400
     assert "keep ALL" in page_text(response)
     assert admin.get("/admin/").status_code == 200
@@ -111,5 +113,7 @@ def test_an_administrator_cannot_take_all_from_their_only_all_role(app, admin: B
         from kernel.models import UserRoleMember
 
         UserRoleMember.create(user=User.by_username("admin"), role=other)
-    response = admin.post(f"/admin/roles/{role.uid}", {"name": "Superuser", "authorities": "F_X"})
+    response = admin.post(
+        f"/admin/roles/{role.uid}", {"name": SUPERUSER_ROLE, "authorities": "F_X"}
+    )
     assert response.status_code == 303

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from kernel.models import User, UserGroup, UserRole
-from kernel.people import create_user, ensure_role
+from kernel.people import SUPERUSER_ROLE, create_user, ensure_role
 from tests.conftest import Browser
 
 NEW_USER = {
@@ -37,7 +37,7 @@ def test_list_shows_every_user_with_roles_and_state(app, admin: Browser):
     assert "4 users." in page
     for name in ("Ada Admin", "Ana Banda", "Ben Phiri", "Eve Outsider"):
         assert name in page
-    assert "Superuser" in page
+    assert SUPERUSER_ROLE in page
 
 
 def test_search_by_name_or_username_without_javascript(app, admin: Browser):
