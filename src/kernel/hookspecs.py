@@ -1,9 +1,8 @@
 """Hook specifications: everything a plugin can add to Mailroom.
 
 Grouped by lifecycle: start-up, compose and send, inbox, conversation, events, metadata
-import. Plugins
-implement these with ``from kernel import hookimpl``; every argument is passed by keyword,
-so an implementation may accept fewer arguments than the spec names.
+import. Plugins implement these with ``from kernel import hookimpl``; every argument is
+passed by keyword, so an implementation may accept fewer arguments than the spec names.
 """
 
 from __future__ import annotations

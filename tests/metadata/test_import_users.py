@@ -179,3 +179,21 @@ def test_a_dhis2_superuser_role_does_not_clash_with_mailroom_s_own(app, run_impo
     report = run_import({"userRoles": [role("yrB6vc5Ip3r", "Superuser", "ALL")]})
 
     assert report["status"] == "OK"
+
+
+def test_a_users_group_list_replaces_their_memberships_of_groups_not_in_the_file(
+    app, people, run_import
+):
+    with app.app_context():
+        officers = UserGroup.get(UserGroup.name == "District officers")
+        ana = User.by_username("ana")
+    ana_json = user(ana.uid, "ana", firstName="Ana", surname="Banda")
+
+    run_import({"users": [{**ana_json, "userGroups": []}]})
+
+    with app.app_context():
+        refreshed = UserGroup.get_by_id(officers.id)
+        assert ana.id not in refreshed.member_ids() and refreshed.member_count == 1
+    run_import({"users": [{**ana_json, "userGroups": refs(officers.uid)}]})
+    with app.app_context():
+        assert UserGroup.get_by_id(officers.id).member_count == 2

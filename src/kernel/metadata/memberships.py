@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kernel.metadata.job import SectionJob
-from kernel.metadata.steps import ids_by_uid, insert_rows, select_in
+from kernel.metadata.steps import chunked, ids_by_uid, insert_rows, select_in
 from kernel.models import UserGroup, UserGroupMember
 
 SHARED_KEY = "kernel.memberships"
@@ -41,11 +41,14 @@ class Memberships:
         removed = {
             (u, g) for u, g in current - wanted if u in listed_by_user or g in self.members_of_group
         }
-        for g in {g for _, g in removed}:
-            UserGroupMember.delete().where(
-                (UserGroupMember.group == g)
-                & UserGroupMember.user.in_([u for u, group in removed if group == g])
-            ).execute()
+        leaving: dict[int, list[int]] = {}
+        for u, g in removed:
+            leaving.setdefault(g, []).append(u)
+        for g, user_ids in leaving.items():
+            for chunk in chunked(user_ids):
+                UserGroupMember.delete().where(
+                    (UserGroupMember.group == g) & UserGroupMember.user.in_(list(chunk))
+                ).execute()
         insert_rows(pair, sorted(wanted - current))
         UserGroup.refresh_member_counts(g for _, g in removed | (wanted - current))
 
