@@ -104,3 +104,19 @@ def test_unknown_uids_in_admin_urls_are_404(app, admin: Browser):
         "/admin/roles/AAAAAAAAAAA",
     ):
         assert admin.get(url).status_code == 404, url
+
+
+def test_nul_characters_and_malformed_uids_never_reach_the_database(app, admin: Browser):
+    # PostgreSQL refuses NUL in text; these must not become 500s on either database.
+    response = admin.post("/admin/groups/new", {"name": "Night\x00shift"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert UserGroup.get_or_none(UserGroup.name == "Nightshift") is not None
+    assert admin.get("/admin/users/?q=a%00b").status_code == 200
+    assert admin.get("/admin/users/ab%00cdefghi").status_code == 404
+    with app.app_context():
+        uid = UserGroup.get(UserGroup.name == "District officers").uid
+    response = admin.post(f"/admin/groups/{uid}/members/remove", {"user": "x\x00"})
+    assert response.status_code == 400
+    response = admin.post(f"/admin/groups/{uid}/members/add", {"user": "x\x00"})
+    assert response.status_code == 400

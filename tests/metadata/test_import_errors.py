@@ -261,3 +261,18 @@ def test_keys_no_section_knows_are_ignored(app, run_import):
 
     assert report == {"status": "OK", "stats": report["stats"], "typeReports": []}
     assert report["stats"]["total"] == 0
+
+
+def test_text_with_nul_characters_is_refused_not_a_crash(app, run_import):
+    report = run_import(
+        {
+            "userRoles": [role(ADMINS, "Admins", "A\x00L")],
+            "users": [user(KADI, "ka\x00di", firstName="Kadi")],
+        },
+        atomic_mode="NONE",
+    )
+
+    assert [e[3:] for e in errors_of(report)] == [
+        ("E4027", "authorities"),
+        ("E4027", "username"),
+    ]

@@ -103,7 +103,8 @@ class ObjectReader:
             if required:
                 self.refuse(errors.missing(prop))
             return None
-        if not isinstance(value, str):
+        if not isinstance(value, str) or "\x00" in value:
+            # PostgreSQL cannot store NUL characters in text.
             self.refuse(errors.bad_value(prop, value, "text"))
             return None
         if len(value) > max_length:
@@ -139,7 +140,9 @@ class ObjectReader:
         value = self.item.data.get(prop)
         if value is None:
             return None
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and "\x00" not in v for v in value
+        ):
             self.refuse(errors.bad_value(prop, value, "a list of text"))
             return None
         for text in value:

@@ -1,4 +1,4 @@
-"""Reading what an administrator typed or picked, from forms and query strings."""
+"""Reading what an administrator typed or picked, from forms, query strings and URLs."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from flask import abort
 from peewee import Model
 from werkzeug.datastructures import MultiDict
 
+from kernel.uid import is_valid_uid
+
 MAX_SEARCH_LENGTH = 100
 M = TypeVar("M", bound=Model)
 
 
 def text(form: MultiDict, name: str) -> str:
-    return form.get(name, "").strip()
+    # PostgreSQL refuses NUL in text, and no one types it: drop it rather than fail.
+    return form.get(name, "").replace("\x00", "").strip()
 
 
 def search_text(args: MultiDict, name: str = "q") -> str:
@@ -28,11 +31,20 @@ def page_number(args: MultiDict) -> int:
     return int(raw)
 
 
+def row_or_404(model: type[M], uid: str) -> M:
+    """The row a URL names; a malformed uid is not looked up at all."""
+    row = model.get_or_none(model.uid == uid) if is_valid_uid(uid) else None
+    if row is None:
+        abort(404)
+    return row
+
+
 def chosen(model: type[M], uids: list[str]) -> tuple[list[M], bool]:
     """The rows whose uids were ticked, and whether every uid was found.
 
     A uid that is not found was removed meanwhile, or the form was tampered with.
     """
     wanted = set(uids)
-    rows = list(model.select().where(model.uid.in_(wanted))) if wanted else []
+    valid = [uid for uid in wanted if is_valid_uid(uid)]
+    rows = list(model.select().where(model.uid.in_(valid))) if valid else []
     return rows, len(rows) == len(wanted)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -19,7 +18,7 @@ from werkzeug.wrappers import Response
 from kernel.models import User, UserGroup
 from kernel.models.paging import paginate
 from kernel.people import PeopleError, create_group, group_problems, update_group
-from kernel.web.admin.form_input import chosen, page_number, search_text, text
+from kernel.web.admin.form_input import chosen, page_number, row_or_404, search_text, text
 from kernel.web.render import page_or_block, wants_partial
 
 blueprint = Blueprint("groups", __name__, url_prefix="/groups")
@@ -27,13 +26,6 @@ blueprint = Blueprint("groups", __name__, url_prefix="/groups")
 LIMITS = {"name": UserGroup.name.max_length, "code": UserGroup.code.max_length}
 MIN_FIND_LENGTH = 2
 CANDIDATE_LIMIT = 10
-
-
-def _group_or_404(uid: str) -> UserGroup:
-    group = UserGroup.get_or_none(UserGroup.uid == uid)
-    if group is None:
-        abort(404)
-    return group
 
 
 def _form_page(group: UserGroup | None, values: dict, errors: dict) -> tuple[str, int]:
@@ -71,7 +63,7 @@ def create() -> Response | tuple[str, int]:
 
 @blueprint.route("/<uid>", methods=["GET", "POST"])
 def edit(uid: str) -> Response | tuple[str, int]:
-    group = _group_or_404(uid)
+    group = row_or_404(UserGroup, uid)
     if request.method == "GET":
         return _form_page(group, {"name": group.name, "code": group.code}, {})
     values = {"name": text(request.form, "name"), "code": text(request.form, "code")}
@@ -108,12 +100,12 @@ def _members_page(group: UserGroup, error: str | None = None) -> tuple[str, int]
 
 @blueprint.get("/<uid>/members")
 def members(uid: str) -> tuple[str, int]:
-    return _members_page(_group_or_404(uid))
+    return _members_page(row_or_404(UserGroup, uid))
 
 
 @blueprint.post("/<uid>/members/add")
 def add_members(uid: str) -> Response | tuple[str, int]:
-    group = _group_or_404(uid)
+    group = row_or_404(UserGroup, uid)
     users, all_found = chosen(User, request.form.getlist("user"))
     if not users or not all_found:
         return _members_page(group, "Choose a user to add from the search results.")
@@ -126,9 +118,9 @@ def add_members(uid: str) -> Response | tuple[str, int]:
 @blueprint.route("/<uid>/members/remove", methods=["GET", "POST"])
 def remove_member(uid: str) -> Response | str | tuple[str, int]:
     """GET asks for confirmation; the confirmation page POSTs back to remove."""
-    group = _group_or_404(uid)
-    user_uid = request.values.get("user", "")
-    user = User.get_or_none(User.uid == user_uid)
+    group = row_or_404(UserGroup, uid)
+    users, _ = chosen(User, [request.values.get("user", "")])
+    user = users[0] if users else None
     if user is None or not group.has_member(user):
         return _members_page(group, "That user is not a member of this group.")
     if request.method == "GET":

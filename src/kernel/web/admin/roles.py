@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kernel.models import UserRole
@@ -15,18 +15,11 @@ from kernel.people import (
     roles_grant_superuser,
     update_role,
 )
-from kernel.web.admin.form_input import text
+from kernel.web.admin.form_input import row_or_404, text
 
 blueprint = Blueprint("roles", __name__, url_prefix="/roles")
 
 LIMITS = {"name": UserRole.name.max_length}
-
-
-def _role_or_404(uid: str) -> UserRole:
-    role = UserRole.get_or_none(UserRole.uid == uid)
-    if role is None:
-        abort(404)
-    return role
 
 
 def _form_page(role: UserRole | None, values: dict, errors: dict) -> tuple[str, int]:
@@ -73,7 +66,7 @@ def create() -> Response | tuple[str, int]:
 
 @blueprint.route("/<uid>", methods=["GET", "POST"])
 def edit(uid: str) -> Response | tuple[str, int]:
-    role = _role_or_404(uid)
+    role = row_or_404(UserRole, uid)
     if request.method == "GET":
         values = {"name": role.name, "authorities": "\n".join(role.authority_names())}
         return _form_page(role, values, {})

@@ -29,7 +29,7 @@ from kernel.people import (
     update_user,
     user_details_problems,
 )
-from kernel.web.admin.form_input import chosen, page_number, search_text, text
+from kernel.web.admin.form_input import chosen, page_number, row_or_404, search_text, text
 from kernel.web.render import page_or_block
 
 blueprint = Blueprint("users", __name__, url_prefix="/users")
@@ -42,13 +42,6 @@ LIMITS = {
     "max_password": MAX_PASSWORD_LENGTH,
 }
 DETAILS = ("first_name", "surname", "email")
-
-
-def _user_or_404(uid: str) -> User:
-    user = User.get_or_none(User.uid == uid)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _password_problems(form) -> dict[str, str]:
@@ -122,7 +115,7 @@ def create() -> Response | tuple[str, int]:
 
 @blueprint.route("/<uid>", methods=["GET", "POST"])
 def edit(uid: str) -> Response | tuple[str, int]:
-    user = _user_or_404(uid)
+    user = row_or_404(User, uid)
     if request.method == "GET":
         values = {"first_name": user.first_name, "surname": user.surname, "email": user.email}
         role_uids = [role.uid for role in UserRole.of_users([user.id])[user.id]]
@@ -147,7 +140,7 @@ def edit(uid: str) -> Response | tuple[str, int]:
 
 @blueprint.route("/<uid>/password", methods=["GET", "POST"])
 def password(uid: str) -> Response | tuple[str, int]:
-    user = _user_or_404(uid)
+    user = row_or_404(User, uid)
     errors = _password_problems(request.form) if request.method == "POST" else {}
     if request.method == "POST" and not errors:
         set_password(user, request.form["password"])
@@ -159,7 +152,7 @@ def password(uid: str) -> Response | tuple[str, int]:
 
 @blueprint.route("/<uid>/disable", methods=["GET", "POST"])
 def disable(uid: str) -> Response | str:
-    user = _user_or_404(uid)
+    user = row_or_404(User, uid)
     if user.id == g.user.id:
         abort(400, "You cannot disable your own account: another administrator must do it.")
     return _confirm_or_apply(
@@ -177,7 +170,7 @@ def disable(uid: str) -> Response | str:
 
 @blueprint.route("/<uid>/enable", methods=["GET", "POST"])
 def enable(uid: str) -> Response | str:
-    user = _user_or_404(uid)
+    user = row_or_404(User, uid)
     return _confirm_or_apply(
         user,
         disabled=False,
