@@ -123,8 +123,9 @@ def _check_plugin_fields(items: list[Incoming], job: SectionJob) -> list[Incomin
         if not values:
             continue
         for index, error in (user_field.check(values) or {}).items():
-            prop = error.error_property or user_field.key
-            refuse(job, by_index[index], replace(error, error_property=prop))
+            if index in by_index:  # a position it was not asked about is a plugin's slip
+                prop = error.error_property or user_field.key
+                refuse(job, by_index[index], replace(error, error_property=prop))
     return still_in(items, job)
 
 
