@@ -101,3 +101,27 @@ def test_bulk_mark_read_with_htmx_updates_list_and_badge_without_reload(page, co
     page.locator("#unread-badge", has_text="1 unread").wait_for()
     assert page.evaluate("window.notReloaded") is True
     assert page.locator("tr.unread").count() == 1
+
+
+def test_admin_user_search_filters_as_you_type_and_a_member_is_added(page, people):
+    page.goto("/login")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("district")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Users").click()
+    page.get_by_text("4 users.").wait_for()
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_label("Search users").press_sequentially("phiri")
+    page.get_by_text("1 user matches “phiri”.").wait_for()
+    assert page.locator("#user-list tbody tr").count() == 1
+    assert page.evaluate("window.notReloaded") is True
+    assert "q=phiri" in page.url
+
+    page.goto("/admin/groups/")
+    page.get_by_role("link", name="District officers", exact=True).click()
+    page.get_by_label("Find people to add").press_sequentially("eve")
+    page.get_by_role("button", name="Add Eve Outsider").click()
+    page.get_by_text("Added Eve Outsider to District officers.").wait_for()
+    page.get_by_text("3 members.").wait_for()

@@ -15,6 +15,7 @@ from kernel.config import load_config, secret_key_for
 from kernel.db import open_database
 from kernel.plugins import Hooks, build_plugin_manager
 from kernel.web import (
+    admin,
     assets,
     auth_views,
     conversations,
@@ -74,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         settings.blueprint,
         profile.blueprint,
         *api.blueprints(),
+        admin.blueprint,
     ):
         app.register_blueprint(blueprint)
     for blueprint in hooks.blueprints():

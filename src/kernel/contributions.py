@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from kernel.api.fields import Field
     from kernel.api.query import ApiProperty
+    from kernel.metadata import ErrorReport, SectionJob
     from kernel.models import Conversation, User
 
 
@@ -166,3 +167,36 @@ class ApiField:
     name: str
     field: Field | None = None
     property: ApiProperty | None = None
+
+
+@dataclass(frozen=True)
+class MetadataSection:
+    """A list of DHIS2 metadata JSON that is imported, such as ``organisationUnits``.
+
+    ``run(objects, job)`` imports the list's objects (whatever JSON they are) in bulk: it
+    refuses bad ones through the :class:`kernel.metadata.SectionJob` and counts the rest as
+    created, updated or deleted, as the job's strategy says. Lists run by ``order``, in one
+    transaction: the kernel's are userRoles 10, users 50, userGroups 60, so a list that
+    users refer to takes an order below 50. For DELETE they run in reverse order.
+    """
+
+    key: str  # the list's key in the JSON, e.g. "organisationUnits"
+    klass: str  # DHIS2's class name for the import report, e.g. "OrganisationUnit"
+    run: Callable[[list[Any], SectionJob], None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MetadataUserField:
+    """A property of imported DHIS2 users that a plugin stores, such as ``organisationUnits``.
+
+    ``check(values)`` gets the property's JSON by position of the user in the file, for the
+    users that have it, before anything is written; it returns an
+    :class:`kernel.metadata.ErrorReport` for each position whose value is wrong (that user
+    is then refused). ``save(values)`` gets the values of the accepted users by user id,
+    after they are written, inside the import's transaction.
+    """
+
+    key: str  # the property's key on a user object
+    check: Callable[[dict[int, Any]], dict[int, ErrorReport]]
+    save: Callable[[dict[int, Any]], None]

@@ -1,8 +1,8 @@
 """Hook specifications: everything a plugin can add to Mailroom.
 
-Grouped by lifecycle: start-up, compose and send, inbox, conversation, events. Plugins
-implement these with ``from kernel import hookimpl``; every argument is passed by keyword,
-so an implementation may accept fewer arguments than the spec names.
+Grouped by lifecycle: start-up, compose and send, inbox, conversation, events, metadata
+import. Plugins implement these with ``from kernel import hookimpl``; every argument is
+passed by keyword, so an implementation may accept fewer arguments than the spec names.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
         ConversationAction,
         InboxFilter,
         MessageType,
+        MetadataSection,
+        MetadataUserField,
         MigrationSource,
         RecipientKind,
         RecipientOption,
@@ -354,7 +356,8 @@ def mailroom_message_added(conversation: Conversation, message: Message) -> None
 def mailroom_group_membership_changed(
     group: UserGroup, added_user_ids: set[int], removed_user_ids: set[int]
 ) -> None:
-    """Users joined or left a user group (after the change committed).
+    """Users joined or left a user group (after the change is written; a metadata import
+    announces inside its transaction, so what a plugin does is undone with a failed import).
 
     :param group: the group.
     :param added_user_ids: users who joined.
@@ -392,4 +395,34 @@ def mailroom_conversation_state_changed(
     :returns: None.
 
     Every implementation is called; results are ignored.
+    """
+
+
+# --- metadata import -------------------------------------------------------------------
+
+
+@hookspec
+def mailroom_metadata_sections() -> list[MetadataSection]:
+    """Import a list of DHIS2 metadata JSON (``organisationUnits``, …).
+
+    Called at start-up (to check keys) and once per import (``mailroom import-metadata``,
+    ``POST /api/metadata``). The kernel itself declares ``userRoles``, ``users`` and
+    ``userGroups``.
+
+    :returns: a list of :class:`kernel.contributions.MetadataSection`.
+
+    All non-None results are collected; two sections with the same key fail start-up.
+    Sections run by ``order``, lowest first (reversed for the DELETE strategy).
+    """
+
+
+@hookspec
+def mailroom_metadata_user_fields() -> list[MetadataUserField]:
+    """Check and store a property of imported DHIS2 users (a user's ``organisationUnits``).
+
+    Called at start-up (to check keys) and once per import that has users.
+
+    :returns: a list of :class:`kernel.contributions.MetadataUserField`.
+
+    All non-None results are collected; two fields with the same key fail start-up.
     """

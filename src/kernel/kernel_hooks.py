@@ -9,7 +9,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from kernel.contributions import InboxFilter, MigrationSource
+from kernel.contributions import InboxFilter, MetadataSection, MigrationSource
 from kernel.hookimpl import hookimpl
 from kernel.models import Participant
 
@@ -51,3 +51,10 @@ def mailroom_inbox_filters() -> list[InboxFilter]:
             apply=lambda value: Participant.follow_up == True,
         ),
     ]
+
+
+@hookimpl
+def mailroom_metadata_sections() -> list[MetadataSection]:
+    from kernel.metadata.importer import KERNEL_SECTIONS
+
+    return KERNEL_SECTIONS

@@ -18,6 +18,8 @@ from kernel.contributions import (
     ConversationAction,
     InboxFilter,
     MessageType,
+    MetadataSection,
+    MetadataUserField,
     MigrationSource,
     RecipientKind,
     RecipientOption,
@@ -136,6 +138,8 @@ class Hooks:
         # Contributions whose keys must be unique are checked now, so a clash stops start-up.
         self.settings_fields()
         self.recipient_kinds()
+        self.metadata_sections()
+        self.metadata_user_fields()
 
     # start-up
     def plugin_names(self) -> list[str]:
@@ -264,6 +268,14 @@ class Hooks:
         self._hook.mailroom_conversation_state_changed(
             conversation=conversation, user=user, field=field, old=old, new=new
         )
+
+    # metadata import
+    def metadata_sections(self) -> list[MetadataSection]:
+        sections = _unique(_collect(self._hook.mailroom_metadata_sections()), "metadata section")
+        return sorted(sections, key=lambda section: (section.order, section.key))
+
+    def metadata_user_fields(self) -> list[MetadataUserField]:
+        return _unique(_collect(self._hook.mailroom_metadata_user_fields()), "metadata user field")
 
 
 def current_hooks() -> Hooks:

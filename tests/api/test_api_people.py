@@ -18,7 +18,7 @@ def test_me_describes_the_caller_with_groups_and_authorities(api, people):
         "Ada Admin",
     )
     assert body["authorities"] == ["ALL"]
-    assert body["userRoles"] == [{"id": body["userRoles"][0]["id"], "name": "Superuser"}]
+    assert body["userRoles"] == [{"id": body["userRoles"][0]["id"], "name": "Mailroom superuser"}]
     ana = api("ana").get("/api/me").get_json()
     assert ana["authorities"] == []
     group = UserGroup.get(UserGroup.name == "District officers")

@@ -10,6 +10,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    ModelSelect,
     fn,
 )
 
@@ -58,16 +59,22 @@ class User(BaseModel):
         return cls.get_or_none(cls.username == username)
 
     @classmethod
-    def search(cls, text: str, limit: int = 25) -> list[User]:
-        """Enabled users whose name or username contains every word of ``text``."""
-        query = cls.select().where(cls.disabled == False)
+    def matching(cls, text: str) -> ModelSelect:
+        """Users, disabled ones too, whose name or username contains every word of ``text``,
+        by name."""
+        query = cls.select()
         for word in text.lower().split():
             query = query.where(
                 fn.LOWER(cls.username).contains(word)
                 | fn.LOWER(cls.first_name).contains(word)
                 | fn.LOWER(cls.surname).contains(word)
             )
-        return list(query.order_by(cls.first_name, cls.surname).limit(limit))
+        return query.order_by(cls.first_name, cls.surname, cls.id)
+
+    @classmethod
+    def search(cls, text: str, limit: int = 25) -> list[User]:
+        """Enabled users whose name or username contains every word of ``text``."""
+        return list(cls.matching(text).where(cls.disabled == False).limit(limit))
 
 
 class UserRole(BaseModel):
@@ -78,6 +85,51 @@ class UserRole(BaseModel):
         rows = [{"role": self.id, "authority": a} for a in authorities]
         if rows:
             RoleAuthority.insert_many(rows).on_conflict_ignore().execute()
+
+    def authority_names(self) -> list[str]:
+        query = RoleAuthority.select(RoleAuthority.authority).where(RoleAuthority.role == self)
+        return sorted(row.authority for row in query)
+
+    def replace_authorities(self, authorities: Iterable[str]) -> None:
+        RoleAuthority.delete().where(RoleAuthority.role == self).execute()
+        self.grant(authorities)
+
+    @classmethod
+    def by_name(cls) -> list[UserRole]:
+        return list(cls.select().order_by(cls.name))
+
+    @classmethod
+    def of_users(cls, user_ids: Iterable[int]) -> dict[int, list[UserRole]]:
+        """The roles of each of these users, by name, in one query (for list pages)."""
+        ids = list(user_ids)
+        roles: dict[int, list[UserRole]] = {user_id: [] for user_id in ids}
+        if ids:
+            query = (
+                UserRoleMember.select(UserRoleMember.user, cls)
+                .join(cls)
+                .where(UserRoleMember.user.in_(ids))
+                .order_by(cls.name)
+            )
+            for row in query:
+                roles[row.user_id].append(row.role)
+        return roles
+
+    @classmethod
+    def authorities_by_role(cls) -> dict[int, list[str]]:
+        """Every role's authorities, in one query (for the roles page)."""
+        authorities: dict[int, list[str]] = {}
+        query = RoleAuthority.select().order_by(RoleAuthority.authority)
+        for row in query:
+            authorities.setdefault(row.role_id, []).append(row.authority)
+        return authorities
+
+    @classmethod
+    def user_counts(cls) -> dict[int, int]:
+        """How many users hold each role, in one query."""
+        query = UserRoleMember.select(
+            UserRoleMember.role, fn.COUNT(UserRoleMember.id).alias("users")
+        ).group_by(UserRoleMember.role)
+        return {row.role_id: row.users for row in query}
 
 
 class RoleAuthority(BaseModel):
@@ -110,14 +162,64 @@ class UserGroup(BaseModel):
             ).on_conflict_ignore().execute()
             self.refresh_member_count()
 
+    def remove_members(self, users: Iterable[User | int]) -> None:
+        ids = [u if isinstance(u, int) else u.id for u in users]
+        if ids:
+            UserGroupMember.delete().where(
+                (UserGroupMember.group == self) & UserGroupMember.user.in_(ids)
+            ).execute()
+            self.refresh_member_count()
+
     def member_ids(self) -> set[int]:
         query = UserGroupMember.select(UserGroupMember.user).where(UserGroupMember.group == self)
         return {row.user_id for row in query}
+
+    def has_member(self, user: User) -> bool:
+        return (
+            UserGroupMember.select()
+            .where((UserGroupMember.group == self) & (UserGroupMember.user == user))
+            .exists()
+        )
+
+    def members_matching(self, text: str) -> ModelSelect:
+        """This group's members whose name or username contains every word of ``text``."""
+        return User.matching(text).join(UserGroupMember).where(UserGroupMember.group == self)
+
+    def candidates(self, text: str, limit: int = 10) -> list[User]:
+        """Users not in this group whose name or username contains every word of ``text``."""
+        members = UserGroupMember.select(UserGroupMember.user).where(UserGroupMember.group == self)
+        return list(User.matching(text).where(User.id.not_in(members)).limit(limit))
 
     def refresh_member_count(self) -> None:
         count = UserGroupMember.select().where(UserGroupMember.group == self).count()
         UserGroup.update(member_count=count).where(UserGroup.id == self.id).execute()
         self.member_count = count
+
+    @classmethod
+    def refresh_member_counts(cls, group_ids: Iterable[int]) -> None:
+        """Recount the members of many groups in one statement per 500 groups."""
+        ids = sorted(set(group_ids))
+        for start in range(0, len(ids), 500):
+            members = UserGroupMember.select(fn.COUNT(UserGroupMember.id)).where(
+                UserGroupMember.group == cls.id
+            )
+            cls.update(member_count=members).where(cls.id.in_(ids[start : start + 500])).execute()
+
+    @classmethod
+    def matching(cls, text: str) -> ModelSelect:
+        """Groups whose name contains every word of ``text``, by name."""
+        query = cls.select()
+        for word in text.lower().split():
+            query = query.where(fn.LOWER(cls.name).contains(word))
+        return query.order_by(cls.name, cls.id)
+
+    @classmethod
+    def by_name(cls) -> list[UserGroup]:
+        return list(cls.select().order_by(cls.name))
+
+    @classmethod
+    def of_user(cls, user: User) -> list[UserGroup]:
+        return list(cls.select().join(UserGroupMember).where(UserGroupMember.user == user))
 
 
 class UserGroupMember(BaseModel):

@@ -1,0 +1,1 @@
+"""Benchmarks and their dataset generators, run by hand (see each module's ``main``)."""
