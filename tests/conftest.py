@@ -24,6 +24,7 @@ from kernel.people import create_user
 
 PASSWORD = "district"
 FAST_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+FTS5_SHADOW_TABLES = ("data", "idx", "content", "docsize", "config")
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("MAILROOM_TEST_DATABASE_URL") else [])
 
 
@@ -52,8 +53,17 @@ def _empty_tables(url: str) -> None:
             "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
         )
     else:
+        # An FTS5 table empties itself through its own DELETE; emptying its shadow tables
+        # directly would corrupt it.
+        virtual = [
+            row[0]
+            for row in real.execute_sql(
+                "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
+            )
+        ]
+        shadows = {f"{v}_{suffix}" for v in virtual for suffix in FTS5_SHADOW_TABLES}
         real.execute_sql("PRAGMA foreign_keys = OFF")
-        for table in tables:
+        for table in (t for t in tables if t not in shadows):
             real.execute_sql(f'DELETE FROM "{table}"')
         real.execute_sql("PRAGMA foreign_keys = ON")
     real.close()

@@ -724,3 +724,27 @@ def test_mailroom_setting_changed_fires_for_changed_values_only(notice_app):
     root.post("/settings", {"notices.footer": "MoH", "notices.tone": ""})
     root.post("/settings", {"notices.footer": "MoH", "notices.tone": "formal"})
     assert recorder.settings == [("notices.footer", None, "MoH"), ("notices.tone", None, "formal")]
+
+
+class BenSeesInternal:
+    """Grants internal messages to ben, refuses them to ana (which grants nothing)."""
+
+    @hookimpl
+    def mailroom_sees_internal_messages(self, user):
+        return {"ben": True, "ana": False}.get(user.username)
+
+
+def _internal_message_seers(app) -> set[str]:
+    from kernel.access import sees_internal_messages
+    from kernel.models import User
+
+    with app.app_context():
+        return {u.username for u in User.select() if sees_internal_messages(u)}
+
+
+def test_mailroom_sees_internal_messages_any_true_grants(notice_app):
+    assert _internal_message_seers(notice_app(BenSeesInternal())) == {"ben", "root"}
+
+
+def test_only_all_users_see_internal_messages_when_no_plugin_grants(notice_app):
+    assert _internal_message_seers(notice_app()) == {"root"}

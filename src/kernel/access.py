@@ -47,6 +47,12 @@ def visible_among(messages: list[Message], conversation: Conversation, user: Use
     return [m for m in messages if hooks.message_visible(m, conversation, user)]
 
 
+def sees_internal_messages(user: User) -> bool:
+    """ALL users, and whoever a plugin grants (the feedback team): the users search may
+    show internal messages to."""
+    return is_superuser(user) or current_hooks().sees_internal_messages(user)
+
+
 def can_reply(conversation: Conversation) -> bool:
     message_type = current_hooks().message_type(conversation.message_type)
     return message_type is not None and message_type.replyable

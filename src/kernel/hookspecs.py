@@ -284,6 +284,23 @@ def mailroom_message_visible(
 
 
 @hookspec
+def mailroom_sees_internal_messages(user: User) -> bool | None:
+    """Say whether a user may see internal messages (the feedback team's notes) at all.
+
+    Called where messages are matched in bulk in SQL rather than shown one by one — the
+    inbox search — so that an internal message is hit only for users who may read it.
+    Users with the ALL authority always may; this hook only adds to that. A plugin that
+    hides internal messages with ``mailroom_message_visible`` grants here exactly the
+    users it lets see them.
+
+    :param user: the reader.
+    :returns: True to let the user see internal messages, or None to say nothing.
+
+    Any True grants; None and False grant nothing.
+    """
+
+
+@hookspec
 def mailroom_conversation_actions(
     conversation: Conversation, user: User
 ) -> list[ConversationAction]:

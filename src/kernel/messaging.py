@@ -1,6 +1,7 @@
 """Sending and replying, and each participant's own state (read, follow-up, removal).
 
-Every write here is one transaction; lifecycle events fire after it commits.
+Every write here is one transaction; lifecycle events fire after it commits. Each new
+message enters the search index (:mod:`kernel.search`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from kernel.db import database
 from kernel.models import Conversation, Message, Participant, Priority, Status, User
 from kernel.models.clock import utcnow
 from kernel.plugins import current_hooks
+from kernel.search import index_message
 
 INSERT_CHUNK = 500
 
@@ -179,6 +181,7 @@ def _store_conversation(
     message = Message.create(
         conversation=conversation, text=text, sender=sender, created=now, metadata=metadata
     )
+    index_message(message, conversation.subject, sender)
     sender_id = sender.id if sender else None
     _insert_participants(
         conversation,
@@ -276,6 +279,7 @@ def add_reply(
         message = Message.create(
             conversation=conversation, text=text, sender=sender, internal=internal, created=now
         )
+        index_message(message, conversation.subject, sender)
         others = Participant.user != sender.id if sender else True
         if internal:
             seers = [

@@ -221,6 +221,10 @@ class Hooks:
         )
         return not any(result is False for result in results)
 
+    def sees_internal_messages(self, user: User) -> bool:
+        results = self._hook.mailroom_sees_internal_messages(user=user)
+        return any(result is True for result in results)
+
     def conversation_actions(
         self, conversation: Conversation, user: User
     ) -> list[ConversationAction]:

@@ -16,7 +16,7 @@ INDEX = "participant_user_id_last_message_conversation_id"
 def test_api_tokens_migration_goes_up_and_down(tmp_path):
     database = SqliteDatabase(str(tmp_path / "fresh.db"))
     runner = Runner(database, str(MIGRATIONS), table_name="migrations_kernel")
-    assert runner.up() == ["0001_initial", "0002_api_tokens"]
+    assert runner.up(target="0002_api_tokens") == ["0001_initial", "0002_api_tokens"]
     assert "api_token" in database.get_tables()
     assert INDEX in [index.name for index in database.get_indexes("participant")]
 
@@ -24,5 +24,5 @@ def test_api_tokens_migration_goes_up_and_down(tmp_path):
     assert "api_token" not in database.get_tables()
     assert INDEX not in [index.name for index in database.get_indexes("participant")]
 
-    assert runner.up() == ["0002_api_tokens"]
+    assert runner.up(target="0002_api_tokens") == ["0002_api_tokens"]
     database.close()

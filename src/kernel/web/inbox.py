@@ -1,4 +1,4 @@
-"""Folders and the inbox list, with plugin filters and bulk actions on selected rows."""
+"""Folders and the inbox list, with search, plugin filters and bulk actions on selected rows."""
 
 from __future__ import annotations
 
@@ -17,12 +17,19 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from kernel import messaging
+from kernel import access, messaging
 from kernel.contributions import ActionError, InboxFilter, MessageType
 from kernel.db import database
 from kernel.models import Conversation, Participant
 from kernel.models.conversations import inbox_for
 from kernel.plugins import current_hooks
+from kernel.search import (
+    MAX_QUERY_LENGTH,
+    QueryTooLong,
+    SearchQuery,
+    matching_conversations,
+    parse_query,
+)
 from kernel.web.render import page_or_block, wants_partial
 
 blueprint = Blueprint("inbox", __name__)
@@ -34,6 +41,10 @@ BULK_ACTIONS = {
     "unfollowup": "Follow-up cleared",
     "remove": "Removed from your inbox",
 }
+
+
+# The search box's query-string parameter; plugin filters must not use it as a key.
+SEARCH_PARAMETER = "q"
 
 
 @dataclass
@@ -64,6 +75,18 @@ def _chosen_filters(
     return offered, chosen
 
 
+def _search(args) -> tuple[SearchQuery, list]:
+    """The search typed into the folder's search box, and its condition (if any)."""
+    try:
+        query = parse_query(args.get(SEARCH_PARAMETER))
+    except QueryTooLong as error:
+        abort(400, str(error))
+    if query.is_blank:
+        return query, []
+    include_internal = access.sees_internal_messages(g.user)
+    return query, [matching_conversations(query, include_internal=include_internal)]
+
+
 def _page_number(args) -> int:
     raw = args.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
@@ -73,14 +96,18 @@ def _page_number(args) -> int:
 
 def _folder_context(message_type: MessageType, args, notice: str | None = None) -> dict:
     offered, chosen = _chosen_filters(message_type, args)
+    search, search_conditions = _search(args)
     page = inbox_for(
         g.user,
         message_type.key,
-        [c.filter.apply(c.value) for c in chosen],
+        [*(c.filter.apply(c.value) for c in chosen), *search_conditions],
         _page_number(args),
         current_app.config["PAGE_SIZE"],
     )
+    # Everything that narrows the list, carried into pager links and bulk actions.
     filter_args = {c.filter.key: c.value for c in chosen}
+    if not search.is_blank:
+        filter_args[SEARCH_PARAMETER] = search.text
     return {
         "folder": message_type,
         "folders": current_hooks().message_types(),
@@ -88,6 +115,9 @@ def _folder_context(message_type: MessageType, args, notice: str | None = None) 
         "filters": offered,
         "bulk_actions": current_hooks().bulk_actions(g.user, message_type.key),
         "filter_args": filter_args,
+        "filtered": bool(chosen),
+        "search": search,
+        "search_max_length": MAX_QUERY_LENGTH,
         "page": page,
         "notice": notice,
     }

@@ -9,8 +9,10 @@ from jinja2_fragments.flask import render_block
 
 
 def wants_partial() -> bool:
-    """True for htmx requests that swap part of a page (not boosted navigation)."""
-    return bool(request.htmx) and not request.htmx.boosted
+    """True for htmx requests that swap part of a page: not boosted navigation, and not
+    htmx restoring a pushed URL (back button), which needs the whole page."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def page_or_block(template: str, block: str, **context: Any) -> str:
