@@ -12,6 +12,7 @@ from htmx_flask import Htmx
 
 from kernel.config import load_config, secret_key_for
 from kernel.db import open_database
+from kernel.jobs import JobQueue
 from kernel.plugins import Hooks, build_plugin_manager
 from kernel.web import (
     assets,
@@ -54,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hooks = Hooks(build_plugin_manager(configuration["PLUGINS"], configuration["EXTRA_PLUGINS"]))
     app.extensions["mailroom.hooks"] = hooks
     app.extensions["mailroom.database"] = open_database(app.config["DATABASE_URL"])
+
+    app.extensions["mailroom.jobs"] = JobQueue(app, hooks.jobs())
 
     Htmx(app)
     CSRFProtect(app)

@@ -14,7 +14,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     ``MAILROOM_DATABASE_URL`` (default: SQLite file in the instance folder),
     ``MAILROOM_PLUGINS`` (comma-separated plugin names; unset = every installed plugin,
     empty = none), ``MAILROOM_SECRET_KEY``, ``MAILROOM_REDIS_URL``,
-    ``MAILROOM_INSTANCE_PATH``.
+    ``MAILROOM_INSTANCE_PATH``, ``MAILROOM_EXTRA_PLUGINS`` (comma-separated module paths
+    registered as plugins after the installed ones).
     """
     overrides = dict(overrides or {})
     instance_path = Path(
@@ -29,8 +30,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PLUGINS": _plugin_names(os.environ.get("MAILROOM_PLUGINS")),
         "SECRET_KEY": os.environ.get("MAILROOM_SECRET_KEY"),
         "REDIS_URL": os.environ.get("MAILROOM_REDIS_URL"),
-        # Extra plugin objects registered next to the entry-point plugins (tests, embedding).
-        "EXTRA_PLUGINS": [],
+        # Extra plugin objects registered next to the entry-point plugins (tests, embedding),
+        # or their import paths from MAILROOM_EXTRA_PLUGINS (a plugin not installed as a
+        # package, such as a site's own module).
+        "EXTRA_PLUGINS": _import_paths(os.environ.get("MAILROOM_EXTRA_PLUGINS")),
         "PAGE_SIZE": 50,
         "MAX_SUBJECT_LENGTH": 255,
         "MAX_TEXT_LENGTH": 10_000,
@@ -47,6 +50,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if isinstance(config["PLUGINS"], str):
         config["PLUGINS"] = _plugin_names(config["PLUGINS"])
     return config
+
+
+def _import_paths(value: str | None) -> list[str]:
+    return [path.strip() for path in (value or "").split(",") if path.strip()]
 
 
 def _plugin_names(value: str | None) -> list[str] | None:

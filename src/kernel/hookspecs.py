@@ -7,6 +7,7 @@ so an implementation may accept fewer arguments than the spec names.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from kernel.contributions import (
         ConversationAction,
         InboxFilter,
+        Job,
         MessageType,
         MigrationSource,
         RecipientKind,
@@ -116,6 +118,18 @@ def mailroom_template_slot(slot: str, user: User | None) -> Markup | str | None:
 
 
 @hookspec
+def mailroom_jobs() -> list[Job]:
+    """Declare background jobs (run by ``mailroom worker``), on demand or periodic.
+
+    Called once when the app is created; each job becomes a huey task named after it.
+
+    :returns: a list of :class:`kernel.contributions.Job`.
+
+    All non-None results are collected; two jobs with one name fail start-up.
+    """
+
+
+@hookspec
 def mailroom_demo_data(users: dict[str, User], groups: dict[str, UserGroup]) -> None:
     """Add this plugin's demo records (``mailroom demo``).
 
@@ -171,6 +185,21 @@ def mailroom_resolve_recipients(selection: RecipientSelection) -> set[int] | Non
     :returns: a set of user ids, or None when none of this plugin's kinds were picked.
 
     All non-None results are collected and their union is the recipient set.
+    """
+
+
+@hookspec(firstresult=True)
+def mailroom_fallback_recipients(purpose: str) -> set[int] | None:
+    """Say who should receive notifications of a purpose nobody configured a group for.
+
+    Called by senders of system notifications (``purpose="system"`` for job failures) when
+    their own recipient setting is empty. The feedback plugin answers with the feedback
+    recipient group, as DHIS2 sends job failures to that group.
+
+    :param purpose: what the notification is for, e.g. ``"system"``.
+    :returns: a set of user ids, or None to let another plugin answer.
+
+    Stops at the first non-None result.
     """
 
 
@@ -281,6 +310,25 @@ def mailroom_message_added(conversation: Conversation, message: Message) -> None
 
     :param conversation: the conversation.
     :param message: the new message.
+    :returns: None.
+
+    Every implementation is called; results are ignored.
+    """
+
+
+@hookspec
+def mailroom_job_failed(
+    job_name: str, error: str, traceback_text: str, failed_at: datetime
+) -> None:
+    """A background job raised an exception (built-in or a plugin's).
+
+    Called in the worker, inside an app context, after the failure; the worker then goes
+    on with the next job.
+
+    :param job_name: the job's name.
+    :param error: the exception as one line (``Type: message``).
+    :param traceback_text: the formatted traceback.
+    :param failed_at: when it failed (naive UTC).
     :returns: None.
 
     Every implementation is called; results are ignored.
