@@ -193,3 +193,18 @@ def mailroom_demo_data(users: dict[str, User], groups: dict[str, UserGroup]) -> 
     from plugins.feedback.demo import add_demo_feedback
 
     add_demo_feedback(users, groups)
+
+
+@hookimpl
+def mailroom_sees_internal_messages(user: User) -> bool | None:
+    # Search and the API ask this: internal replies are the team's alone.
+    return True if is_team_member(user) else None
+
+
+@hookimpl
+def mailroom_fallback_recipients(purpose: str) -> set[int] | None:
+    # DHIS2 sends job failures to the feedback recipients when nobody else is configured.
+    if purpose != "system":
+        return None
+    group = feedback_group()
+    return group.member_ids() if group is not None else None

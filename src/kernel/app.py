@@ -13,6 +13,7 @@ from htmx_flask import Htmx
 from kernel import api
 from kernel.config import load_config, secret_key_for
 from kernel.db import open_database
+from kernel.jobs import JobQueue
 from kernel.plugins import Hooks, build_plugin_manager
 from kernel.web import (
     admin,
@@ -57,6 +58,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hooks = Hooks(build_plugin_manager(configuration["PLUGINS"], configuration["EXTRA_PLUGINS"]))
     app.extensions["mailroom.hooks"] = hooks
     app.extensions["mailroom.database"] = open_database(app.config["DATABASE_URL"])
+
+    app.extensions["mailroom.jobs"] = JobQueue(app, hooks.jobs())
 
     Htmx(app)
     # Flask-WTF would check CSRF before anyone is signed in; kernel.web.requests checks it

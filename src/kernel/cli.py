@@ -209,6 +209,38 @@ def _close(app: Flask) -> None:
 
 
 @main.command()
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32))
+def worker(workers: int) -> None:
+    """Run background jobs (huey consumer) until stopped with Ctrl-C."""
+    from kernel.jobs import job_queue
+
+    app = _current_app()
+    _check_migrated(app)
+    queue = job_queue(app)
+    click.echo(
+        f"Worker started with {len(queue.jobs)} job(s): {', '.join(sorted(queue.jobs)) or 'none'}."
+    )
+    queue.huey.create_consumer(workers=workers, worker_type="thread").run()
+
+
+@main.command("run-job")
+@click.argument("name")
+def run_job(name: str) -> None:
+    """Run one background job now, in this process (a failure is reported as the worker would)."""
+    from kernel.jobs import UnknownJob, job_queue
+
+    queue = job_queue(_current_app())
+    try:
+        succeeded = queue.run_now(name)
+    except UnknownJob as error:
+        known = ", ".join(sorted(queue.jobs)) or "none"
+        raise click.ClickException(f"No job named {name!r}. Jobs: {known}.") from error
+    if not succeeded:
+        raise click.ClickException(f"{name} failed; the failure was reported.")
+    click.echo(f"Ran {name}.")
+
+
+@main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")

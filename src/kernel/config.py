@@ -16,7 +16,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     empty = none), ``MAILROOM_SECRET_KEY``, ``MAILROOM_REDIS_URL``,
     ``MAILROOM_INSTANCE_PATH``, ``MAILROOM_MAX_RECIPIENTS`` (people one send may reach;
     0 for no cap), ``MAILROOM_SEND_RATE_LIMIT`` (new conversations per user and minute; 0
-    for no limit).
+    for no limit), ``MAILROOM_EXTRA_PLUGINS`` (comma-separated module paths registered as
+    plugins after the installed ones).
     """
     overrides = dict(overrides or {})
     instance_path = Path(
@@ -31,8 +32,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PLUGINS": _plugin_names(os.environ.get("MAILROOM_PLUGINS")),
         "SECRET_KEY": os.environ.get("MAILROOM_SECRET_KEY"),
         "REDIS_URL": os.environ.get("MAILROOM_REDIS_URL"),
-        # Extra plugin objects registered next to the entry-point plugins (tests, embedding).
-        "EXTRA_PLUGINS": [],
+        # Extra plugin objects registered next to the entry-point plugins (tests, embedding),
+        # or their import paths from MAILROOM_EXTRA_PLUGINS (a plugin not installed as a
+        # package, such as a site's own module).
+        "EXTRA_PLUGINS": _import_paths(os.environ.get("MAILROOM_EXTRA_PLUGINS")),
         "PAGE_SIZE": 50,
         "MAX_SUBJECT_LENGTH": 255,
         "MAX_TEXT_LENGTH": 10_000,
@@ -66,6 +69,10 @@ def _int_env(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ValueError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def _import_paths(value: str | None) -> list[str]:
+    return [path.strip() for path in (value or "").split(",") if path.strip()]
 
 
 def _plugin_names(value: str | None) -> list[str] | None:

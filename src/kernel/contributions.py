@@ -144,6 +144,24 @@ class SettingsField:
     help: str = ""
     choices: Callable[[], list[tuple[str, str]]] | None = None  # None: free text
     default: Any = None
+    # For free text: returns why a value is refused, or None to accept it.
+    validate: Callable[[str], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """A background job run by ``mailroom worker`` (huey), on demand or on a schedule.
+
+    ``run(**kwargs)`` executes inside an app context with a database connection. An
+    exception is reported through ``mailroom_job_failed`` (a SYSTEM message when
+    system_alerts is enabled), and the worker goes on with the next job.
+    """
+
+    name: str  # unique, e.g. "validation-notifications"
+    run: Callable[..., None]
+    description: str = ""
+    # A huey ``crontab(...)`` for periodic jobs; None for jobs run on demand.
+    schedule: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

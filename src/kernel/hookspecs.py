@@ -7,6 +7,7 @@ passed by keyword, so an implementation may accept fewer arguments than the spec
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         BulkAction,
         ConversationAction,
         InboxFilter,
+        Job,
         MessageType,
         MetadataSection,
         MetadataUserField,
@@ -129,6 +131,18 @@ def mailroom_template_slot(
 
 
 @hookspec
+def mailroom_jobs() -> list[Job]:
+    """Declare background jobs (run by ``mailroom worker``), on demand or periodic.
+
+    Called once when the app is created; each job becomes a huey task named after it.
+
+    :returns: a list of :class:`kernel.contributions.Job`.
+
+    All non-None results are collected; two jobs with one name fail start-up.
+    """
+
+
+@hookspec
 def mailroom_demo_data(users: dict[str, User], groups: dict[str, UserGroup]) -> None:
     """Add this plugin's demo records (``mailroom demo``).
 
@@ -200,6 +214,21 @@ def mailroom_resolve_recipients(selection: RecipientSelection) -> set[int] | Non
     :returns: a set of user ids, or None when none of this plugin's kinds were picked.
 
     All non-None results are collected and their union is the recipient set.
+    """
+
+
+@hookspec(firstresult=True)
+def mailroom_fallback_recipients(purpose: str) -> set[int] | None:
+    """Say who should receive notifications of a purpose nobody configured a group for.
+
+    Called by senders of system notifications (``purpose="system"`` for job failures) when
+    their own recipient setting is empty. The feedback plugin answers with the feedback
+    recipient group, as DHIS2 sends job failures to that group.
+
+    :param purpose: what the notification is for, e.g. ``"system"``.
+    :returns: a set of user ids, or None to let another plugin answer.
+
+    Stops at the first non-None result.
     """
 
 
@@ -392,6 +421,25 @@ def mailroom_setting_changed(key: str, old: Any, new: Any) -> None:
     :param key: the setting's key.
     :param old: the value before (None when unset).
     :param new: the value after (None when cleared).
+    :returns: None.
+
+    Every implementation is called; results are ignored.
+    """
+
+
+@hookspec
+def mailroom_job_failed(
+    job_name: str, error: str, traceback_text: str, failed_at: datetime
+) -> None:
+    """A background job raised an exception (built-in or a plugin's).
+
+    Called in the worker, inside an app context, after the failure; the worker then goes
+    on with the next job.
+
+    :param job_name: the job's name.
+    :param error: the exception as one line (``Type: message``).
+    :param traceback_text: the formatted traceback.
+    :param failed_at: when it failed (naive UTC).
     :returns: None.
 
     Every implementation is called; results are ignored.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
+from datetime import datetime
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -17,6 +19,7 @@ from kernel.contributions import (
     BulkAction,
     ConversationAction,
     InboxFilter,
+    Job,
     MessageType,
     MetadataSection,
     MetadataUserField,
@@ -85,6 +88,13 @@ def build_plugin_manager(
         for name, module in modules.items():
             pm.register(module, name=name)
         for plugin in extra_plugins:
+            if isinstance(plugin, str):
+                try:
+                    plugin = importlib.import_module(plugin)
+                except ImportError as error:
+                    raise PluginError(
+                        f"Extra plugin {plugin!r} could not be imported: {error}"
+                    ) from error
             missing = [r for r in getattr(plugin, "REQUIRES", ()) if r not in modules]
             if missing:
                 raise PluginError(
@@ -125,6 +135,15 @@ def _unique(items: list[Any], what: str) -> list[Any]:
             raise PluginError(f"Two plugins declare the {what} {item.key!r}.")
         seen.add(item.key)
     return items
+
+
+def _unique_names(jobs: list[Job]) -> list[Job]:
+    seen: set[str] = set()
+    for job in jobs:
+        if job.name in seen:
+            raise PluginError(f"Two plugins declare the job {job.name!r}.")
+        seen.add(job.name)
+    return jobs
 
 
 class Hooks:
@@ -173,6 +192,9 @@ class Hooks:
             Markup(part) if isinstance(part, Markup) else part for part in parts
         )
 
+    def jobs(self) -> list[Job]:
+        return _unique_names(_collect(self._hook.mailroom_jobs()))
+
     def demo_data(self, users: dict[str, User], groups: dict[str, UserGroup]) -> None:
         self._hook.mailroom_demo_data(users=users, groups=groups)
 
@@ -191,6 +213,9 @@ class Hooks:
         for user_ids in self._hook.mailroom_resolve_recipients(selection=selection):
             resolved |= set(user_ids)
         return resolved
+
+    def fallback_recipients(self, purpose: str) -> set[int] | None:
+        return self._hook.mailroom_fallback_recipients(purpose=purpose)
 
     def render_message_text(self, text: str) -> Markup:
         return self._hook.mailroom_render_message_text(text=text)
@@ -265,6 +290,13 @@ class Hooks:
 
     def setting_changed(self, key: str, old: Any, new: Any) -> None:
         self._hook.mailroom_setting_changed(key=key, old=old, new=new)
+
+    def job_failed(
+        self, job_name: str, error: str, traceback_text: str, failed_at: datetime
+    ) -> None:
+        self._hook.mailroom_job_failed(
+            job_name=job_name, error=error, traceback_text=traceback_text, failed_at=failed_at
+        )
 
     def conversation_state_changed(
         self, conversation: Conversation, user: User | None, field: str, old: Any, new: Any

@@ -41,6 +41,8 @@ def edit() -> str | Response | tuple[str, int]:
             errors[f.key] = "Choose one of the listed options."
         elif len(raw) > MAX_VALUE_LENGTH:
             errors[f.key] = f"Use at most {MAX_VALUE_LENGTH} characters."
+        elif raw and f.validate is not None and (problem := f.validate(raw)):
+            errors[f.key] = problem
         values[f.key] = raw or None
     if errors:
         return render_template("settings.html", sections=_sections(values), errors=errors), 400

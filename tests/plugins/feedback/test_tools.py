@@ -252,3 +252,26 @@ def test_kernel_internal_reply_helper_respects_visibility(app, ticket, people):
         add_reply(Conversation.get_by_id(ticket.id), people["ben"], "Team note", internal=True)
     rows = {p.user_id: p.read for p in Participant.select()}
     assert rows[people["ana"].id] is True
+
+
+def test_team_hits_internal_replies_in_search_and_the_sender_does_not(app, ticket, sign_in):
+    sign_in(app, "ben").post(
+        f"/conversations/{ticket.uid}/actions/internal_reply", {"text": "Escalate to Grace"}
+    )
+    assert "Cannot enter October data" in subjects(
+        sign_in(app, "ben").get("/messages/TICKET?q=grace").get_data(as_text=True)
+    )
+    assert (
+        subjects(sign_in(app, "ana").get("/messages/TICKET?q=grace").get_data(as_text=True)) == []
+    )
+
+
+def test_job_failures_go_to_the_feedback_group_when_no_system_group_is_set(app, team, people):
+    from kernel.models import Participant
+    from plugins.system_alerts.failures import report_job_failure
+
+    with app.app_context():
+        from kernel.models.clock import utcnow
+
+        report_job_failure("sync", "RuntimeError: down", "Traceback ...", utcnow())
+    assert [p.user_id for p in Participant.select()] == [people["ben"].id]
