@@ -145,3 +145,12 @@ def test_htmx_is_served_by_the_app_itself(app):
     page = app.test_client().get("/login").get_data(as_text=True)
     assert '<script src="/assets/htmx-2.0.3.min.js" defer></script>' in page
     assert "https://" not in page.split("<body")[0]
+
+
+def test_nul_characters_are_refused_with_a_clear_400_on_every_backend(browser, people):
+    browser.get("/login")
+    response = browser.post("/login", {"username": "ana\x00", "password": "district"})
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    browser.login("ana")
+    assert browser.get("/messages/PRIVATE?q=a%00b").status_code == 400

@@ -200,3 +200,24 @@ def test_system_conversation_shows_system_as_sender(browser, converse):
     browser.login("ben")
     page = browser.get(f"/conversations/{conversation.uid}").get_data(as_text=True)
     assert "<strong>system</strong>" in page
+
+
+def test_huge_conversations_name_the_first_participants_and_count_the_rest(app, browser, people):
+    from kernel.messaging import start_conversation
+    from kernel.people import create_user
+
+    with app.app_context():
+        crowd = [create_user(f"c{n:03}", "Crowd", f"{n:03}").id for n in range(250)]
+        conversation = start_conversation(
+            sender=people["ana"],
+            recipient_ids=set(crowd),
+            subject="Everyone",
+            text="Hi",
+            message_type="PRIVATE",
+        )
+    browser.login("ana")
+    page = browser.get(f"/conversations/{conversation.uid}").get_data(as_text=True)
+    assert "Participants (251)" in page
+    assert "<summary>221 more</summary>" in page
+    assert "and 21 others" in page
+    assert page.count("<li>Crowd ") + page.count("<li>me</li>") == 230

@@ -37,6 +37,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # package, such as a site's own module).
         "EXTRA_PLUGINS": _import_paths(os.environ.get("MAILROOM_EXTRA_PLUGINS")),
         "PAGE_SIZE": 50,
+        # The largest request body: DHIS2 metadata exports for a whole country are tens of
+        # megabytes; anything larger is refused with 413 before it is read.
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "MAX_SUBJECT_LENGTH": 255,
         "MAX_TEXT_LENGTH": 10_000,
         # The most people one send from a selection may reach (DHIS2 has no limit). 10,000

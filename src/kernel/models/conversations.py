@@ -85,14 +85,18 @@ class Conversation(BaseModel):
             (Participant.conversation == self) & (Participant.user == user)
         )
 
-    def participants(self) -> list[Participant]:
-        """Participants with their users, ordered by name (one query)."""
-        return list(
+    def participants(self, limit: int | None = None) -> list[Participant]:
+        """Participants with their users, ordered by name (one query), at most ``limit``."""
+        query = (
             Participant.select(Participant, User)
             .join(User)
             .where(Participant.conversation == self)
             .order_by(User.first_name, User.surname, User.id)
         )
+        return list(query.limit(limit) if limit else query)
+
+    def participant_count(self) -> int:
+        return Participant.select().where(Participant.conversation == self).count()
 
     def messages_in_order(self) -> list[Message]:
         """Every message with its sender, oldest first (one query)."""

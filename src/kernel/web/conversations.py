@@ -24,6 +24,7 @@ from kernel.plugins import current_hooks
 blueprint = Blueprint("conversations", __name__)
 
 PARTICIPANTS_SHOWN = 30
+PARTICIPANTS_LISTED = 200  # more names behind "N more"; beyond that only a count
 
 
 def _open(uid: str) -> tuple[Conversation, Participant | None]:
@@ -39,7 +40,9 @@ def _open(uid: str) -> tuple[Conversation, Participant | None]:
 
 def _page(conversation: Conversation, participant: Participant | None, **extra) -> str:
     hooks = current_hooks()
-    participants = conversation.participants()
+    # A conversation sent to a whole district can have thousands of participants: the page
+    # names the first ones and counts the rest, so it stays light.
+    participants = conversation.participants(limit=PARTICIPANTS_SHOWN + PARTICIPANTS_LISTED)
     return render_template(
         "conversation.html",
         conversation=conversation,
@@ -47,6 +50,7 @@ def _page(conversation: Conversation, participant: Participant | None, **extra) 
         message_type=hooks.message_type(conversation.message_type),
         participants=participants[:PARTICIPANTS_SHOWN],
         more_participants=participants[PARTICIPANTS_SHOWN:],
+        participant_count=conversation.participant_count(),
         messages=access.visible_messages(conversation, g.user),
         render_text=hooks.render_message_text,
         can_reply=access.can_reply(conversation),
