@@ -39,6 +39,9 @@ def authenticate(username: str, password: str, remote_addr: str | None) -> User 
 
     Failures are counted per username in the database, so every server process sees them.
     """
+    if "\x00" in username or "\x00" in password:
+        # No account has one, and PostgreSQL cannot even store it in the failure log.
+        return None
     if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
         raise LoginThrottled()
     user = User.by_username(username)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -28,7 +28,6 @@ SECURITY_HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_refuse_nul_characters)
     app.before_request(_open_connection)
     app.before_request(_require_sign_in)
     # After sign-in, because whether a request needs a CSRF token depends on how it
@@ -37,19 +36,6 @@ def init_app(app: Flask) -> None:
     app.teardown_request(_close_connection)
     app.after_request(_add_security_headers)
     app.jinja_env.globals.update(slot=_slot, message_types=lambda: current_hooks().message_types())
-
-
-def _refuse_nul_characters() -> None:
-    """No form field or query parameter may carry a NUL: PostgreSQL cannot store one, and
-    no person types it. Refused here once instead of at every field."""
-    values = [*request.args.values()]
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        values += request.form.values()
-    if any("\x00" in value for value in values):
-        abort(400, "The request contains a NUL character, which no field accepts.")
 
 
 def _open_connection() -> None:
