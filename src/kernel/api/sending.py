@@ -82,7 +82,7 @@ def _created(conversation: Conversation) -> Response:
 
 
 @blueprint.post("/messageConversations")
-@documented(body=_recipients_body_schema(with_message=True))
+@documented(body=_recipients_body_schema(with_message=True), success=201)
 def create() -> Response:
     """Send a private message to users, user groups, org units, …; answers 201 with Location.
 
@@ -162,6 +162,7 @@ def _flag(name: str) -> bool:
             "application/json": {"schema": {"type": "string"}},
         },
     },
+    success=201,
 )
 def reply(uid: str) -> Response:
     """Reply to a conversation; the body is the text. Answers 201 with Location.
@@ -195,7 +196,7 @@ def reply(uid: str) -> Response:
 
 
 @blueprint.post("/messageConversations/<uid>/recipients")
-@documented(body=_recipients_body_schema(with_message=False))
+@documented(body=_recipients_body_schema(with_message=False), success=204)
 def add_recipients(uid: str) -> Response:
     """Add users, groups' members, org units' users, … to a conversation; answers 204.
 
