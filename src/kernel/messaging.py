@@ -265,10 +265,16 @@ def send_to_selection(
 
 
 def add_reply(
-    conversation: Conversation, sender: User | None, text: str, internal: bool = False
+    conversation: Conversation,
+    sender: User | None,
+    text: str,
+    internal: bool = False,
+    metadata: str | None = None,
 ) -> Message:
     """Append a message; it becomes unread for every other participant who may see it,
     and read for its author, who has just seen the whole conversation.
+
+    ``metadata`` is DHIS2's note on how it was sent, e.g. ``User-agent: …``.
 
     An internal message changes neither the conversation's last sender nor its public
     message count, so nothing about it shows to those it is hidden from.
@@ -277,7 +283,12 @@ def add_reply(
     now = utcnow()
     with database.atomic():
         message = Message.create(
-            conversation=conversation, text=text, sender=sender, internal=internal, created=now
+            conversation=conversation,
+            text=text,
+            sender=sender,
+            internal=internal,
+            created=now,
+            metadata=metadata,
         )
         index_message(message, conversation.subject, sender)
         others = Participant.user != sender.id if sender else True

@@ -170,8 +170,9 @@ def test_query_search_narrows_within_the_callers_copies(api, converse):
     assert listed(api("ben"), "query=fridge") == ["Fridge broken"]
 
 
-def test_query_string_search_is_refused_until_it_exists(api, converse):
-    assert_error(api("ben").get("/api/messageConversations?queryString=x"), 400, "queryString")
+def test_query_string_with_an_unknown_operator_is_a_400(api, converse):
+    response = api("ben").get("/api/messageConversations?queryString=x&queryOperator=eq")
+    assert_error(response, 400, "queryOperator must be one of token, ilike")
 
 
 def test_unknown_filter_property_on_conversations_is_a_400(api):

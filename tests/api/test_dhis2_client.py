@@ -82,3 +82,44 @@ def test_client_reports_our_error_envelopes(client_for):
         client.get("/api/messageConversations/abcdefghijk")
     assert missing.value.status_code == 404
     assert str(missing.value) == "ERROR: No MessageConversation found with UID: abcdefghijk"
+
+
+def test_client_creates_a_conversation_and_replies_to_it(client_for, people):
+    ana = client_for(username="ana", password=PASSWORD)
+    created = ana.post(
+        "/api/messageConversations",
+        json={
+            "subject": "Cold chain check",
+            "text": "Please check the fridge log.",
+            "users": [{"id": people["ben"].uid}],
+        },
+    )
+    assert created["httpStatusCode"] == 201
+    assert created["message"] == "Message conversation created"
+
+    ben = client_for(username="ben", password=PASSWORD)
+    (conversation,) = ben.list_paged(
+        "/api/messageConversations",
+        item_key="messageConversations",
+        params={"fields": "id,subject,read", "queryString": "fridge log"},
+    )
+    assert conversation["subject"] == "Cold chain check"
+    assert conversation["read"] is False
+    # The client sends JSON only: a JSON string is the reply's text.
+    replied = ben.post(f"/api/messageConversations/{conversation['id']}", json="Log checked: 4°C.")
+    assert replied["httpStatusCode"] == 201
+
+    thread = ana.get(
+        f"/api/messageConversations/{conversation['id']}",
+        params={"fields": "read,messages[text,sender[displayName]]"},
+    )
+    assert thread["read"] is False
+    assert [(m["text"], m["sender"]["displayName"]) for m in thread["messages"]] == [
+        ("Please check the fridge log.", "Ana Banda"),
+        ("Log checked: 4°C.", "Ben Phiri"),
+    ]
+    with pytest.raises(dhis2_client.DHIS2HTTPError) as refused:
+        client_for(username="eve", password=PASSWORD).post(
+            f"/api/messageConversations/{conversation['id']}", json="Let me in"
+        )
+    assert refused.value.status_code == 403

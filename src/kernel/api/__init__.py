@@ -13,7 +13,17 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """The kernel's API resources."""
-    from kernel.api import conversation_state, conversations, me, openapi, system, users
+    from kernel.api import (
+        conversation_state,
+        conversations,
+        me,
+        metadata,
+        openapi,
+        sending,
+        system,
+        user_lookup,
+        users,
+    )
 
     return [
         me.blueprint,
@@ -21,5 +31,8 @@ def blueprints() -> list[Blueprint]:
         users.blueprint,
         conversations.blueprint,
         conversation_state.blueprint,
+        sending.blueprint,
+        user_lookup.blueprint,
+        metadata.blueprint,
         openapi.blueprint,
     ]

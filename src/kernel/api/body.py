@@ -81,3 +81,31 @@ def acting_for(caller: User, *names: str) -> User:
     if target is None:
         raise ApiError(404, f"No user with uid: {uid}")
     return target
+
+
+def json_body(max_bytes: int, example: str) -> object:
+    """The request body parsed as JSON, refused unread when over ``max_bytes``.
+
+    :param example: a short example of what the endpoint expects, for the error message.
+    :raises ApiError: 400 for an empty or malformed body.
+    :raises RequestEntityTooLarge: (413) for a body over ``max_bytes``, before it is read.
+    """
+    request.max_content_length = max_bytes
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise ApiError(400, f"Send a JSON body, e.g. {example}.")
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+
+
+def json_object_body(max_bytes: int, example: str) -> dict:
+    """The request body as a JSON object (see :func:`json_body`).
+
+    :raises ApiError: 400 when the body is not a JSON object.
+    """
+    data = json_body(max_bytes, example)
+    if not isinstance(data, dict):
+        raise ApiError(400, f"The body must be a JSON object, e.g. {example}.")
+    return data

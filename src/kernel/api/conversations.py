@@ -27,11 +27,14 @@ from kernel.api.extensions import extended
 from kernel.api.fields import render_one, selection_from
 from kernel.api.lists import list_response
 from kernel.api.openapi import FIELDS, LIST_PARAMETERS, documented, query_parameter
-from kernel.models import Conversation, Participant
+from kernel.models import Conversation, Participant, User
 from kernel.models.conversations import conversation_with_people, copies_of, count_copies_of
+from kernel.search import QueryTooLong, matching_conversations, parse_query
 from kernel.uid import is_valid_uid
 
 blueprint = Blueprint("api_conversations", __name__, url_prefix="/api")
+
+QUERY_OPERATORS = ("token", "ilike")
 
 
 @blueprint.get("/messageConversations")
@@ -39,6 +42,16 @@ blueprint = Blueprint("api_conversations", __name__, url_prefix="/api")
     [
         *LIST_PARAMETERS,
         query_parameter("query", "Narrow to an id or a subject containing this text."),
+        query_parameter(
+            "queryString",
+            "Full-text search: every word (as a prefix) in one message's subject, text or "
+            "sender name.",
+        ),
+        query_parameter(
+            "queryOperator",
+            "How queryString matches; token and ilike both search the index by word.",
+            {"type": "string", "enum": ["token", "ilike"], "default": "token"},
+        ),
     ]
 )
 def conversations() -> Response:
@@ -48,21 +61,20 @@ def conversations() -> Response:
     read, followUp, lastMessage, created, lastUpdated, messageCount.
     """
     caller = current_caller()
-    if request.args.get("queryString"):
-        # Full-text search over subject, text and sender is not part of this shell yet;
-        # answering unfiltered would look like search results.
-        raise ApiError(400, "queryString is not supported yet; use filter=subject:ilike:…")
     conditions = []
     query = (request.args.get("query") or "").strip()
     if query:
         # DHIS2 matches id or name; inside the caller's own rows, like every filter.
         conditions.append((Conversation.uid == query) | Conversation.subject.contains(query))
+    needs_conversation = bool(conditions)
+    # The search condition names only the participant row's conversation.
+    conditions += _search_conditions(caller.user)
     rows = copies_of(caller.user)
 
     def count(filtered: set[str]):
         # Counting over the participant table's index alone is many times faster for a
         # user with thousands of conversations; the joins are only for filters needing them.
-        return count_copies_of(caller.user, filtered <= OWN_PROPERTIES and not conditions)
+        return count_copies_of(caller.user, filtered <= OWN_PROPERTIES and not needs_conversation)
 
     schema, properties = extended(
         "messageConversations", CONVERSATION, conversation_properties(), caller
@@ -80,6 +92,29 @@ def conversations() -> Response:
         conditions=conditions,
         adapt=rows_from_copies,
     )
+
+
+def _search_conditions(user: User) -> list:
+    """``queryString``: the kernel's full-text search over subject, text and sender name.
+
+    Every word must occur in one message, as a prefix (DHIS2's default ``token``
+    operator); ``ilike`` is read the same way, since a substring scan of every message
+    is what the index is there to avoid. The condition only narrows the caller's own rows.
+    """
+    operator = request.args.get("queryOperator", "token")
+    if operator not in QUERY_OPERATORS:
+        raise ApiError(
+            400,
+            f"queryOperator must be one of {', '.join(QUERY_OPERATORS)}, not '{operator}'.",
+        )
+    try:
+        search = parse_query(request.args.get("queryString"))
+    except QueryTooLong as error:
+        raise ApiError(400, f"queryString is too long: {error}") from None
+    if "\x00" in search.text:
+        raise ApiError(400, "queryString contains a NUL character (code 0).")
+    condition = matching_conversations(search, include_internal=access.sees_internal_messages(user))
+    return [] if condition is None else [condition]
 
 
 def conversation_for_caller(uid: str) -> tuple[Conversation, Participant | None]:

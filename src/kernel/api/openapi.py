@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Sequence
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, request
@@ -80,18 +81,22 @@ UID_ARRAY_BODY = {
 
 
 def documented(
-    parameters: Sequence[dict[str, Any]] = (), body: dict[str, Any] | None = None
+    parameters: Sequence[dict[str, Any]] = (),
+    body: dict[str, Any] | None = None,
+    success: int = 200,
 ) -> Callable[[View], View]:
     """Declare a view's query parameters and request body for the OpenAPI document.
 
     :param parameters: OpenAPI parameter objects; ``LIST_PARAMETERS`` and ``FIELDS`` are
         ready-made.
     :param body: an OpenAPI requestBody object, e.g. ``UID_ARRAY_BODY``.
+    :param success: the status of a successful answer (201 Created, 204 No Content, …).
     """
 
     def mark(view: View) -> View:
         view.api_parameters = list(parameters)  # type: ignore[attr-defined]
         view.api_body = body  # type: ignore[attr-defined]
+        view.api_success = success  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -118,13 +123,17 @@ def _operation(rule: Rule, method: str, path_parameters: list[dict[str, Any]]) -
     view = current_app.view_functions[rule.endpoint]
     doc = inspect.getdoc(view) or ""
     summary, _, description = doc.partition("\n")
+    success = getattr(view, "api_success", 200)
+    answer: dict[str, Any] = {"description": HTTPStatus(success).phrase}
+    if success != 204:
+        answer["content"] = {"application/json": {}}
     operation: dict[str, Any] = {
         "operationId": f"{rule.endpoint}.{method.lower()}",
         "summary": summary.strip() or rule.endpoint,
         "tags": [rule.endpoint.split(".")[0]],
         "parameters": [*path_parameters, *getattr(view, "api_parameters", [])],
         "responses": {
-            "200": {"description": "OK", "content": {"application/json": {}}},
+            str(success): answer,
             "default": {
                 "description": "Error",
                 "content": {
