@@ -10,6 +10,8 @@ is refused (409) instead of being stored where nobody sees it.
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, g, request, url_for
 from werkzeug.wrappers import Response
 
@@ -72,10 +74,15 @@ def _managed_conversation(uid: str, what: str) -> Conversation:
     return conversation
 
 
+def _quoted(value: str) -> str:
+    """A client's value for an error message: quoted, and cut short if it is long."""
+    return json.dumps(value if len(value) <= 40 else value[:40] + "…", ensure_ascii=False)
+
+
 def _enum_parameter(name: str, allowed: list[str]) -> str:
     value = request.args.get(name, "")
     if value not in allowed:
-        shown = f"'{value}'" if value else "nothing"
+        shown = _quoted(value) if value else "nothing"
         raise ApiError(
             409,
             f"{name} must be one of {', '.join(allowed)}; got {shown}. Nothing was changed.",
@@ -125,7 +132,13 @@ STATUSES = [s.value for s in Status]
 
 @blueprint.post("/messageConversations/<uid>/priority")
 @documented(
-    [query_parameter("messageConversationPriority", "The new priority.", {"enum": PRIORITIES})]
+    [
+        query_parameter(
+            "messageConversationPriority",
+            "The new priority.",
+            {"type": "string", "enum": PRIORITIES},
+        )
+    ]
 )
 def set_priority(uid: str) -> Response:
     """Set the priority (feedback team only). Answers {"<PRIORITY>": ["<id>"]}."""
@@ -136,7 +149,13 @@ def set_priority(uid: str) -> Response:
 
 
 @blueprint.post("/messageConversations/<uid>/status")
-@documented([query_parameter("messageConversationStatus", "The new status.", {"enum": STATUSES})])
+@documented(
+    [
+        query_parameter(
+            "messageConversationStatus", "The new status.", {"type": "string", "enum": STATUSES}
+        )
+    ]
+)
 def set_status(uid: str) -> Response:
     """Set the status (feedback team only). Answers {"<STATUS>": ["<id>"]}."""
     conversation = _managed_conversation(uid, "status")
@@ -250,7 +269,7 @@ def set_feedback_recipients() -> Response:
         raise ApiError(400, "Send the user group's id as the plain-text body.")
     group = UserGroup.get_or_none(UserGroup.uid == uid) if is_valid_uid(uid) else None
     if group is None:
-        raise ApiError(404, f"UserGroup with id {uid} could not be found.")
+        raise ApiError(404, f"UserGroup with id {_quoted(uid)} could not be found.")
     configure_feedback_group(group)
     return Response(status=204)
 

@@ -223,6 +223,7 @@ def test_validation_results_take_the_tools_too(app, api, team, people):
         "status",
         "status?messageConversationStatus=CLOSED",
         "status?messageConversationStatus=%00",
+        "status?messageConversationStatus=" + "S" * 5000,
     ],
 )
 def test_wrong_enum_values_are_refused_naming_the_allowed_ones(api, ticket, path):
@@ -411,7 +412,7 @@ def test_configure_the_feedback_recipients_through_the_api(api, people):
     "body, status, fragment",
     [
         ("", 400, "Send the user group's id"),
-        ("Unknown0001", 404, "UserGroup with id Unknown0001 could not be found."),
+        ("Unknown0001", 404, 'UserGroup with id "Unknown0001" could not be found.'),
         ("not a uid", 404, "could not be found"),
         ("Bad\x00id0001", 404, "could not be found"),
     ],
@@ -464,3 +465,9 @@ def test_changing_the_group_through_the_api_hands_old_feedback_to_the_new_team(a
     # Unsetting it stops feedback with a clear refusal.
     assert api("admin").delete(CONFIGURATION).status_code == 204
     assert_error(api("ana").post(f"{FEEDBACK}?subject=S", data="x"), 409)
+
+
+def test_long_values_are_cut_short_in_error_messages(api, ticket):
+    url = f"/api/messageConversations/{ticket.uid}/status?messageConversationStatus={'S' * 5000}"
+    body = assert_error(api("ben").post(url), 409)
+    assert len(body["message"]) < 300 and '"SSSS' in body["message"]
