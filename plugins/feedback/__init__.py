@@ -1,12 +1,16 @@
 """feedback: feedback messages (DHIS2's TICKET type) and the feedback-handling tools.
 
 Adds the TICKET type (the "Ticket" folder) and the "Feedback recipients" setting; "Write
-feedback" sends to every member of that group with status Open, and refuses clearly when
-no group (or an empty one) is configured, keeping the draft. The team (group members and
-ALL users) can open every feedback conversation and use priority, status, assignee,
-internal replies (hidden from everyone else), filters and bulk changes, on feedback and on
-any type that declares ``feedback_tools`` (validation results). Every change is logged and
-shown to the team.
+feedback" (a page, linked from the dashboard, the Ticket folder and the "Write message"
+form, and ``POST /api/messageConversations/feedback``) sends to every member of that group
+with status Open, and refuses clearly when no group (or an empty one) is configured,
+keeping the draft. The team (group members and ALL users) can open every feedback
+conversation and use priority, status, assignee, internal replies (hidden from everyone
+else), filters and bulk changes, on feedback and on any type that declares
+``feedback_tools`` (validation results), in the browser and through the Web API
+(``/priority``, ``/status``, ``/assign``, ``/api/userLookup/feedbackRecipients``,
+``/api/configuration/feedbackRecipients``: see :mod:`plugins.feedback.api`). Every change
+is logged and shown to the team.
 """
 
 from __future__ import annotations
@@ -29,14 +33,13 @@ from kernel.contributions import (
 from kernel.models import Conversation, Message, User, UserGroup
 from kernel.plugins import current_hooks
 from plugins.feedback import tools
+from plugins.feedback.sending import TICKET
 from plugins.feedback.team import (
     RECIPIENTS_SETTING,
     feedback_group,
     is_team_member,
     uses_feedback_tools,
 )
-
-TICKET = "TICKET"
 
 
 @hookimpl
@@ -53,9 +56,10 @@ def mailroom_migrations() -> MigrationSource:
 
 @hookimpl
 def mailroom_blueprints() -> list[Blueprint]:
+    from plugins.feedback.api import blueprint as api_blueprint
     from plugins.feedback.views import blueprint
 
-    return [blueprint]
+    return [blueprint, api_blueprint]
 
 
 @hookimpl
@@ -79,6 +83,10 @@ def mailroom_template_slot(slot: str, user: User | None, context: dict[str, Any]
         return Markup('<li><a href="{}">Write feedback</a></li>').format(url_for("feedback.write"))
     if slot == "inbox" and context.get("folder") and context["folder"].key == TICKET:
         return Markup('<p><a href="{}">Write feedback</a></p>').format(url_for("feedback.write"))
+    if slot == "compose":
+        # People write to "the helpdesk" as a private message and it reaches nobody who
+        # handles it: point them at feedback, which the whole team sees and tracks.
+        return Markup(render_template("feedback/compose_note.html"))
     conversation = context.get("conversation")
     if (
         slot == "conversation"

@@ -17,6 +17,24 @@ def feedback_group() -> UserGroup | None:
     return UserGroup.get_or_none(UserGroup.uid == uid) if uid else None
 
 
+def configure_feedback_group(group: UserGroup | None) -> bool:
+    """Make ``group`` the feedback group (None unsets it) and announce the change the way
+    the settings page does, so the new team gets the old feedback in their inboxes.
+
+    :returns: whether the setting changed.
+    """
+    old = Setting.read(RECIPIENTS_SETTING)
+    new = group.uid if group is not None else None
+    if old == new:
+        return False
+    Setting.write(RECIPIENTS_SETTING, new)
+    if has_request_context():
+        # Who is on the team was answered for the old group.
+        g.pop("_feedback_team", None)
+    current_hooks().setting_changed(RECIPIENTS_SETTING, old, new)
+    return True
+
+
 def is_team_member(user: User) -> bool:
     """Members of the feedback group and ALL users (DHIS2's feedback manager rule).
 

@@ -66,6 +66,13 @@ def internal_reply(conversation: Conversation, user: User, text: str) -> str:
     return "Internal reply sent: only the feedback team sees it."
 
 
+def _chosen_assignee(form: MultiDict) -> str:
+    # "Assign to me" is a submit button named like the select: a browser sends both
+    # values, the select's first, so the button must win when it was the one pressed.
+    values = form.getlist("assignee")
+    return ME if ME in values else form.get("assignee", "")
+
+
 def conversation_actions(conversation: Conversation, user: User) -> list[ConversationAction]:
     if not is_team_member(user):
         return []
@@ -86,7 +93,7 @@ def conversation_actions(conversation: Conversation, user: User) -> list[Convers
             key="assign",
             label="Assigned to",
             form=lambda c, u: _render("assign_form.html", c, u, members=team_members()),
-            handle=lambda c, u, form: assign(c, u, form.get("assignee", "")),
+            handle=lambda c, u, form: assign(c, u, _chosen_assignee(form)),
         ),
         ConversationAction(
             key="internal_reply",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kernel import messaging
-from kernel.models import Status, User, UserGroupMember
-from plugins.feedback.team import feedback_group
+from plugins.feedback.sending import FeedbackUnavailable, send_feedback
 
 blueprint = Blueprint("feedback", __name__, template_folder="templates")
 
@@ -21,19 +20,6 @@ EMPTY_GROUP = (
 )
 
 
-def _recipients() -> set[int] | None:
-    """Enabled members of the feedback group, or None when no group is configured."""
-    group = feedback_group()
-    if group is None:
-        return None
-    members = (
-        UserGroupMember.select(UserGroupMember.user)
-        .join(User)
-        .where((UserGroupMember.group == group) & (User.disabled == False))
-    )
-    return {m.user_id for m in members}
-
-
 @blueprint.route("/feedback/new", methods=["GET", "POST"])
 def write() -> str | Response | tuple[str, int]:
     subject = request.form.get("subject", "")
@@ -41,25 +27,16 @@ def write() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         return render_template("feedback/write.html", subject="", text="", errors={})
     try:
-        messaging.check_subject_and_text(subject, text, current_app.config)
+        conversation = send_feedback(g.user, subject, text)
     except messaging.SendError as error:
-        errors = {error.field: error.message}
+        errors = {error.field or "form": error.message}
         return render_template(
             "feedback/write.html", subject=subject, text=text, errors=errors
-        ), 400
-    recipients = _recipients()
-    if recipients is None or not recipients - {g.user.id}:
-        problem = NO_GROUP if recipients is None else EMPTY_GROUP
+        ), error.http_status
+    except FeedbackUnavailable as error:
+        problem = EMPTY_GROUP if error.group_configured else NO_GROUP
         return render_template(
             "feedback/write.html", subject=subject, text=text, errors={"form": problem}
         ), 409
-    conversation = messaging.start_conversation(
-        sender=g.user,
-        recipient_ids=recipients,
-        subject=subject,
-        text=text,
-        message_type="TICKET",
-        status=Status.OPEN,
-    )
     flash("Feedback sent to the feedback team.")
     return redirect(url_for("conversations.show", uid=conversation.uid), code=303)

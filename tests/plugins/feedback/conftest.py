@@ -33,3 +33,12 @@ def ticket(app, team, people):
             message_type="TICKET",
             status=Status.OPEN,
         )
+
+
+@pytest.fixture
+def api(app, people):
+    """``api("ana")``: a Web API client authenticated as that person with HTTP Basic;
+    ``api(None)`` sends no credentials."""
+    from tests.api.conftest import ApiClient, basic
+
+    return lambda username: ApiClient(app, basic(username) if username else {})

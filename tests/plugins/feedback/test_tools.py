@@ -275,3 +275,14 @@ def test_job_failures_go_to_the_feedback_group_when_no_system_group_is_set(app, 
 
         report_job_failure("sync", "RuntimeError: down", "Traceback ...", utcnow())
     assert [p.user_id for p in Participant.select()] == [people["ben"].id]
+
+
+def test_assign_to_me_wins_over_the_select_a_browser_also_sends(app, ticket, people, sign_in):
+    # The browser posts the select's value first, then the pressed button's.
+    ben = sign_in(app, "ben")
+    done = ben.post(
+        f"/conversations/{ticket.uid}/actions/assign",
+        {"assignee": ["", "me"]},
+    )
+    assert done.status_code == 303
+    assert Conversation.get_by_id(ticket.id).assignee_id == people["ben"].id
