@@ -9,6 +9,7 @@ an org-unit browser for ALL users; and a demo hierarchy.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint
 from markupsafe import Markup
@@ -61,11 +62,20 @@ def mailroom_resolve_recipients(selection: RecipientSelection) -> set[int] | Non
 
 
 @hookimpl
-def mailroom_template_slot(slot: str, user: User | None) -> Markup | None:
+def mailroom_describe_recipients(selection: RecipientSelection) -> list[RecipientOption]:
+    return recipients.describe(selection)
+
+
+@hookimpl
+def mailroom_template_slot(slot: str, user: User | None, context: dict[str, Any]) -> Markup | None:
     if slot == "navigation" and user is not None and is_superuser(user):
         from flask import url_for
 
         return Markup('<li><a href="{}">Org units</a></li>').format(url_for("orgunits.browse"))
+    if slot == "compose" and user is not None:
+        from plugins.orgunit_routing.compose import render_field
+
+        return render_field(user, context)
     return None
 
 

@@ -38,7 +38,7 @@ def test_tree_for_compose_offers_add_buttons_to_any_signed_in_user(app, tree, si
     html = ana.get("/orgunits/BoDistrict1/children", headers={"HX-Request": "true"}).get_data(
         as_text=True
     )
-    assert 'name="add_recipient" value="orgUnit:BoCentral01"' in html
+    assert 'name="add" value="orgUnit:BoCentral01"' in html
 
 
 def test_unknown_unit_and_bad_input_are_clear_4xx(app, tree, sign_in):
