@@ -16,7 +16,14 @@ from markupsafe import Markup
 
 from kernel import hookimpl
 from kernel.access import is_superuser
-from kernel.contributions import MigrationSource, RecipientKind, RecipientOption, RecipientSelection
+from kernel.contributions import (
+    MetadataSection,
+    MetadataUserField,
+    MigrationSource,
+    RecipientKind,
+    RecipientOption,
+    RecipientSelection,
+)
 from kernel.models import User, UserGroup
 from plugins.orgunit_routing import recipients
 
@@ -77,6 +84,37 @@ def mailroom_template_slot(slot: str, user: User | None, context: dict[str, Any]
 
         return render_field(user, context)
     return None
+
+
+@hookimpl
+def mailroom_metadata_sections() -> list[MetadataSection]:
+    from plugins.orgunit_routing import metadata
+
+    # Below users (50): users refer to org units; groups after the units they list.
+    return [
+        MetadataSection(
+            key="organisationUnits", klass=metadata.UNITS_KLASS, order=20, run=metadata.import_units
+        ),
+        MetadataSection(
+            key="organisationUnitGroups",
+            klass=metadata.GROUPS_KLASS,
+            order=30,
+            run=metadata.import_groups,
+        ),
+    ]
+
+
+@hookimpl
+def mailroom_metadata_user_fields() -> list[MetadataUserField]:
+    from plugins.orgunit_routing import metadata
+
+    return [
+        MetadataUserField(
+            key="organisationUnits",
+            check=metadata.check_user_units,
+            save=metadata.save_user_units,
+        )
+    ]
 
 
 @hookimpl
