@@ -35,9 +35,10 @@ def mailroom_migrations() -> MigrationSource:
 
 @hookimpl
 def mailroom_blueprints() -> list[Blueprint]:
+    from plugins.orgunit_routing.api import blueprint as api
     from plugins.orgunit_routing.views import blueprint
 
-    return [blueprint]
+    return [blueprint, api]
 
 
 @hookimpl
