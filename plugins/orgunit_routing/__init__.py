@@ -80,6 +80,16 @@ def mailroom_template_slot(slot: str, user: User | None, context: dict[str, Any]
         from flask import url_for
 
         return Markup('<li><a href="{}">Org units</a></li>').format(url_for("orgunits.browse"))
+    if slot == "admin_user" and user is not None and is_superuser(user):
+        from flask import render_template
+
+        from plugins.orgunit_routing.models import OrgUnit
+
+        return Markup(
+            render_template(
+                "orgunit_routing/admin_user.html", units=OrgUnit.assigned_to(context["user"])
+            )
+        )
     if slot == "compose" and user is not None:
         from plugins.orgunit_routing.compose import render_field
 
