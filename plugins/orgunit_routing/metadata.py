@@ -29,6 +29,7 @@ from kernel.metadata.steps import (
     refuse,
     resolve_references,
     rows_to_delete,
+    select_in,
     still_in,
 )
 from kernel.uid import is_valid_uid
@@ -99,26 +100,29 @@ def _delete_units(items: list[Incoming], job: SectionJob) -> None:
     row_ids = ids_by_uid(OrgUnit, (item.uid for item in still_in(items, job)))
     for item in still_in(items, job):
         item.row_id = row_ids[item.uid]
+    # Children that stay block their parent's deletion (checked in Python: the doomed ids
+    # may be far more than one statement may bind).
     kept_parents = {
-        row.parent_id
-        for chunk in chunked(ids)
-        for row in OrgUnit.select(OrgUnit.parent).where(
-            OrgUnit.parent.in_(list(chunk)) & OrgUnit.id.not_in(list(doomed))
-        )
+        parent_id
+        for child_id, parent_id in select_in([OrgUnit.id, OrgUnit.parent], OrgUnit.parent, ids)
+        if child_id not in doomed
     }
     for item in still_in(items, job):
         if item.row_id in kept_parents:
             refuse(job, item, has_sub_units(item.uid))
-    # Deepest first: a parent row may go only once its children have.
+    # Level by level, deepest first: a parent row may go only once its children have.
     rows = [
         (row.level, row.id)
         for chunk in chunked(ids)
         for row in OrgUnit.select(OrgUnit.id, OrgUnit.level).where(OrgUnit.id.in_(list(chunk)))
     ]
     gone = {item.row_id for item in still_in(items, job)}
-    for _, row_id in sorted(rows, reverse=True):
+    by_level: dict[int, list[int]] = {}
+    for level, row_id in rows:
         if row_id in gone:
-            OrgUnit.delete().where(OrgUnit.id == row_id).execute()
+            by_level.setdefault(level, []).append(row_id)
+    for level in sorted(by_level, reverse=True):
+        delete_in(OrgUnit.id, by_level[level])
     job.deleted(len(gone))
     _refresh_counts_after(job)
 
