@@ -226,12 +226,16 @@ class ContextSlots:
         if slot == "conversation":
             own = "yours" if context["participant"] is not None else "not yours"
             return Markup("<p>About “{}”, {}</p>").format(context["conversation"].subject, own)
+        if slot == "admin_user":
+            return Markup("<p>Account of {}</p>").format(context["user"].username)
         if slot in ("navigation", "dashboard"):
             assert context == {}
         return None
 
 
 def test_mailroom_template_slot_receives_the_pages_context(notice_app):
+    from kernel.models import User
+
     app = notice_app(ContextSlots())
     conversation = notice(app, subject="Water <supply>")
     ben = signed_in(app, "ben")
@@ -241,6 +245,10 @@ def test_mailroom_template_slot_receives_the_pages_context(notice_app):
     assert "<p>About “Water &lt;supply&gt;”, not yours</p>" in signed_in(app, "root").get(
         f"/conversations/{conversation.uid}"
     ).get_data(as_text=True)
+    with app.app_context():
+        ana_uid = User.get(User.username == "ana").uid
+    page = signed_in(app, "root").get(f"/admin/users/{ana_uid}").get_data(as_text=True)
+    assert "<p>Account of ana</p>" in page  # the admin_user slot
 
 
 def test_mailroom_demo_data_receives_the_demo_people(make_app):

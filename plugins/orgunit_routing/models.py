@@ -56,6 +56,16 @@ class OrgUnit(BaseModel):
         return list(cls.select().where(cls.parent.is_null()).order_by(cls.name))
 
     @classmethod
+    def assigned_to(cls, user: User) -> list[OrgUnit]:
+        """The units a user is assigned to, from the top of the hierarchy down."""
+        return list(
+            cls.select()
+            .join(UserOrgUnit, on=(UserOrgUnit.org_unit == cls.id))
+            .where(UserOrgUnit.user == user)
+            .order_by(cls.level, cls.name)
+        )
+
+    @classmethod
     def search(cls, text: str, limit: int) -> list[OrgUnit]:
         """Units whose name contains every word, and that reach at least one user."""
         query = cls.select().where(cls.subtree_assignments > 0)

@@ -77,3 +77,32 @@ def resolve(selection: RecipientSelection) -> set[int] | None:
         .distinct()
     )
     return {row.user_id for row in query}
+
+
+def describe(selection: RecipientSelection) -> list[RecipientOption]:
+    """The chosen org units and groups by name, each in two queries at most."""
+    described: list[RecipientOption] = []
+    unit_uids = selection.of(ORG_UNIT)
+    if unit_uids:
+        units = {u.uid: u for u in OrgUnit.select().where(OrgUnit.uid.in_(unit_uids))}
+        described += [
+            RecipientOption(
+                kind=ORG_UNIT,
+                id=uid,
+                label=units[uid].name,
+                description=f"org unit, level {units[uid].level}",
+            )
+            for uid in unit_uids
+            if uid in units
+        ]
+    group_uids = selection.of(ORG_UNIT_GROUP)
+    if group_uids:
+        groups = {g.uid: g for g in OrgUnitGroup.select().where(OrgUnitGroup.uid.in_(group_uids))}
+        described += [
+            RecipientOption(
+                kind=ORG_UNIT_GROUP, id=uid, label=groups[uid].name, description="org unit group"
+            )
+            for uid in group_uids
+            if uid in groups
+        ]
+    return described

@@ -3,8 +3,9 @@ level (any signed-in user: org unit names are not secret, as in DHIS2)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, g, make_response, render_template, request
 from peewee import JOIN, fn
+from werkzeug.wrappers import Response
 
 from kernel.access import is_superuser
 from kernel.models import User
@@ -107,3 +108,30 @@ def children(uid: str) -> str:
         total=total,
         mode=mode,
     )
+
+
+@blueprint.get("/orgunits/compose-search")
+def compose_search() -> str:
+    """Matches for the compose page's "To org unit" box, as the user types (htmx)."""
+    from plugins.orgunit_routing.compose import QUERY_KEY, find_hits
+
+    chosen = []
+    for value in request.args.getlist("recipient"):
+        kind, _, uid = value.partition(":")
+        chosen.append((kind, uid))
+    return render_template(
+        "orgunit_routing/compose_hits.html", hits=find_hits(request.args.get(QUERY_KEY, ""), chosen)
+    )
+
+
+@blueprint.get("/orgunits/reach")
+def reach() -> Response:
+    """How many people the compose form's recipients reach: a count, never the list."""
+    from plugins.orgunit_routing.compose import reach_note, selection_from
+
+    try:
+        selection = selection_from(request.args)
+    except ValueError as error:
+        return make_response(str(error), 400, {"Content-Type": "text/plain; charset=utf-8"})
+    note = reach_note(selection, g.user)
+    return make_response(note, 200, {"Content-Type": "text/plain; charset=utf-8"})

@@ -116,7 +116,9 @@ def mailroom_template_slot(
     conversation's messages; ``conversation``, and ``participant``, the reader's own row
     or None), ``compose`` (inside the compose form, between "To user" and the subject;
     ``values``, the submitted form as a MultiDict, ``recipients``, every chosen recipient
-    as a :class:`kernel.contributions.RecipientOption`, ``errors``, messages by field).
+    as a :class:`kernel.contributions.RecipientOption`, ``errors``, messages by field),
+    ``admin_user`` (on an administrator's page for one user, above its details form;
+    ``user``, the :class:`kernel.models.User` shown).
 
     :param slot: the slot's name.
     :param user: the signed-in user, or None on anonymous pages.

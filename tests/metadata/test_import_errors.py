@@ -257,7 +257,7 @@ def test_a_payload_or_options_that_cannot_be_imported_at_all_raise_a_clear_error
 
 
 def test_keys_no_section_knows_are_ignored(app, run_import):
-    report = run_import({"system": {}, "organisationUnits": "not imported here", "date": "x"})
+    report = run_import({"system": {}, "dataElements": "not imported here", "date": "x"})
 
     assert report == {"status": "OK", "stats": report["stats"], "typeReports": []}
     assert report["stats"]["total"] == 0

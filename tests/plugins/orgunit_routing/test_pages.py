@@ -38,7 +38,7 @@ def test_tree_for_compose_offers_add_buttons_to_any_signed_in_user(app, tree, si
     html = ana.get("/orgunits/BoDistrict1/children", headers={"HX-Request": "true"}).get_data(
         as_text=True
     )
-    assert 'name="add_recipient" value="orgUnit:BoCentral01"' in html
+    assert 'name="add" value="orgUnit:BoCentral01"' in html
 
 
 def test_unknown_unit_and_bad_input_are_clear_4xx(app, tree, sign_in):
@@ -74,3 +74,13 @@ def test_demo_builds_a_hierarchy_of_a_few_hundred_units(make_app):
         assert 200 <= count <= 600
         assert sorted({u.level for u in OrgUnit.select(OrgUnit.level)}) == [1, 2, 3, 4, 5]
         assert OrgUnit.get(OrgUnit.name == "Sierra Leone").subtree_assignments > 50
+
+
+def test_admin_user_page_lists_the_users_org_units(app, tree, people, sign_in):
+    admin = sign_in(app, "admin")
+    page = admin.get(f"/admin/users/{people['eve'].uid}").get_data(as_text=True)
+    assert '<h2 id="org-units-heading">Org units</h2>' in page
+    assert '<a href="/orgunits/KenemaDist1">Kenema</a>' in page
+    assert '<a href="/orgunits/BoCentralCH">Bo Central CHC</a>' in page
+    page = admin.get(f"/admin/users/{people['admin'].uid}").get_data(as_text=True)
+    assert "Not assigned to any org unit." in page
