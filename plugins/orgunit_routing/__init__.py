@@ -18,6 +18,7 @@ from kernel.access import is_superuser
 from kernel.contributions import MigrationSource, RecipientKind, RecipientOption, RecipientSelection
 from kernel.models import User, UserGroup
 from plugins.orgunit_routing import recipients
+from plugins.orgunit_routing.validation_routing import mailroom_users_in_hierarchy  # noqa: F401
 
 
 @hookimpl
