@@ -158,8 +158,9 @@ def store_results(payload: Any, progress: Callable[[int, int], None] | None = No
         row, problems = _read(data, rules)
         if row is not None and row["uid"] in seen:
             problems = [errors.duplicate_id(row["uid"], KLASS)]
+        uid = data.get("id") if isinstance(data, dict) else None
         for problem in problems:
-            report.add(index, data.get("id") if isinstance(data, dict) else None, problem)
+            report.add(index, uid if isinstance(uid, str) and is_valid_uid(uid) else None, problem)
         if not problems:
             seen.add(row["uid"])
             rows.append((index, row))
