@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from kernel.access import has_authority
 from kernel.api.envelopes import ApiError, json_response
+from kernel.api.openapi import documented
 from plugins.system_alerts.results import EXAMPLE, ResultsFormatError, store_results
 
 blueprint = Blueprint("api_validation_results", __name__, url_prefix="/api")
@@ -22,9 +23,36 @@ AUTHORITY = "F_RUN_VALIDATION"
 MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
+BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {"type": ["object", "array"]},
+            "example": {
+                "validationResults": [
+                    {
+                        "validationRule": {"id": "ruleAnc0001"},
+                        "organisationUnit": {"id": "DiszpKrYNg8", "name": "Ngelehun CHC"},
+                        "period": {"id": "202610"},
+                        "attributeOptionCombo": {"id": "HllvX50cXC0"},
+                        "leftsideValue": 12,
+                        "rightsideValue": 10,
+                    }
+                ]
+            },
+        }
+    },
+}
+
+
 @blueprint.post("/validationResults")
+@documented(body=BODY)
 def post_results() -> Response:
-    """Store validation results (a list, or ``{"validationResults": [...]}``)."""
+    """Store validation results to be notified (ALL or F_RUN_VALIDATION).
+
+    The body is DHIS2's validation result JSON, a list or ``{"validationResults": [...]}``.
+    Malformed results are refused in the import report; the others are stored.
+    """
     if not has_authority(g.user, AUTHORITY):
         raise ApiError(403, f"Storing validation results needs the {AUTHORITY} authority.")
     request.max_content_length = MAX_BODY_BYTES

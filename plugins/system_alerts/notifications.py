@@ -104,16 +104,19 @@ def send_validation_notifications() -> int:
     recipients_of = _recipients_by_template(t for ts in templates_of.values() for t in ts)
     summaries: dict[frozenset[int], _Summary] = defaultdict(_Summary)
     unrouted: set[str] = set()
+    in_hierarchy: dict[tuple[str, int], set[int] | None] = {}
     started = 0
     for result in results:
         for template in templates_of.get(result.rule_id, []):
             recipients = recipients_of.get(template.id, set())
             if template.notify_users_in_hierarchy_only and recipients:
-                kept = hooks.users_in_hierarchy(result.org_unit_uid, recipients)
-                if kept is None:
+                # Results cluster on a few org units: ask once per unit and template.
+                key = (result.org_unit_uid, template.id)
+                if key not in in_hierarchy:
+                    in_hierarchy[key] = hooks.users_in_hierarchy(result.org_unit_uid, recipients)
+                if in_hierarchy[key] is None:
                     unrouted.add(template.name)
-                    kept = set()
-                recipients = kept
+                recipients = in_hierarchy[key] or set()
             if not recipients:
                 continue
             subject, text = render_notification(template, result, now)
