@@ -6,7 +6,8 @@ SINGLE_NOTIFICATION: one conversation per (result, template), priority = the rul
 importance. COLLECTIVE_SUMMARY: one conversation per distinct recipient set, listing every
 notification, priority = the highest importance in it. Every conversation carries an
 ``ext_message_id``, so a job that runs again (or is retried after a crash between sending
-and flagging) never sends the same notification twice.
+and flagging) never sends the same single notification twice; a summary is keyed by the
+results in it, so a retry repeats it only if new results arrived in between.
 
 "Notify users in hierarchy only" keeps the recipients assigned at the result's org unit or
 above, as answered by ``mailroom_users_in_hierarchy``. When no plugin answers (org units
