@@ -26,6 +26,7 @@ from kernel.contributions import (
 )
 from kernel.models import User, UserGroup
 from plugins.orgunit_routing import recipients
+from plugins.orgunit_routing.validation_routing import mailroom_users_in_hierarchy  # noqa: F401
 
 
 @hookimpl

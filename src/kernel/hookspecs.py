@@ -235,6 +235,23 @@ def mailroom_fallback_recipients(purpose: str) -> set[int] | None:
 
 
 @hookspec(firstresult=True)
+def mailroom_users_in_hierarchy(org_unit_uid: str, user_ids: set[int]) -> set[int] | None:
+    """Keep the users assigned to an org unit or to one of its ancestors.
+
+    Called by senders of notifications limited to an org unit's hierarchy (validation
+    results with "notify users in hierarchy only"). The plugin that owns org units answers;
+    when none is enabled nobody answers, and the caller must decide what that means.
+
+    :param org_unit_uid: the org unit the notification is about.
+    :param user_ids: the candidate recipients.
+    :returns: the subset of ``user_ids`` assigned at or above the org unit (empty for an
+        unknown org unit), or None when this plugin does not know org units.
+
+    Stops at the first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
 def mailroom_render_message_text(text: str) -> Markup | None:
     """Render a message's plain text as safe HTML.
 

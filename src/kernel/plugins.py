@@ -217,6 +217,12 @@ class Hooks:
     def fallback_recipients(self, purpose: str) -> set[int] | None:
         return self._hook.mailroom_fallback_recipients(purpose=purpose)
 
+    def users_in_hierarchy(self, org_unit_uid: str, user_ids: set[int]) -> set[int] | None:
+        """None means no plugin knows org units (the caller decides what that means)."""
+        return self._hook.mailroom_users_in_hierarchy(
+            org_unit_uid=org_unit_uid, user_ids=set(user_ids)
+        )
+
     def render_message_text(self, text: str) -> Markup:
         return self._hook.mailroom_render_message_text(text=text)
 

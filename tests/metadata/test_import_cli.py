@@ -114,7 +114,7 @@ def test_many_errors_are_cut_short(app, metadata_file):
         ('{"users": {"id": "x"}}', '"users" must be a list of objects.'),
         (
             '{"system": {}}',
-            # Every list an enabled plugin imports is named too (organisationUnits, …).
+            # Plugins add their lists (organisationUnits, validationRules, …) after the kernel's.
             "has none of the lists Mailroom imports (userRoles, ",
         ),
     ],

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def jobs_app(make_app, people):
-    app = make_app(extra_plugins=[flaky_jobs])
+def jobs_app(make_app, people, jobs_config):
+    app = make_app(extra_plugins=[flaky_jobs], **jobs_config)
     with app.app_context():
         group = UserGroup.create(name="Ops")
         group.add_members([people["ben"]])

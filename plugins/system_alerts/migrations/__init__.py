@@ -1,0 +1,1 @@
+"""system_alerts migrations (history table ``migrations_system_alerts``)."""

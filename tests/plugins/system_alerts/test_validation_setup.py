@@ -1,0 +1,180 @@
+"""Validation rules and notification templates: the pages (ALL users), the metadata lists,
+and the feedback tools on the VALIDATION_RESULT conversations they lead to."""
+
+from __future__ import annotations
+
+from kernel.jobs import job_queue
+from kernel.metadata import import_metadata
+from kernel.models import Conversation, Setting, UserGroup
+from plugins.feedback.team import RECIPIENTS_SETTING
+from plugins.system_alerts.models import NotificationTemplate, ValidationRule
+from tests.plugins.system_alerts.conftest import make_template, post_results, result
+
+
+def test_pages_are_for_all_users_only(app, people, sign_in):
+    ana = sign_in(app, "ana")
+    for url in ("/validation", "/validation/rules/new", "/validation/templates/new"):
+        assert ana.get(url).status_code == 403
+    assert ana.post("/validation/rules/new", {"name": "X", "importance": "HIGH"}).status_code == 403
+    assert ValidationRule.select().count() == 0
+    admin = sign_in(app, "admin")
+    assert 'href="/validation">Validation rules</a>' in admin.get("/").get_data(as_text=True)
+
+
+def test_create_and_edit_a_rule_with_its_templates(app, managers, sign_in):
+    with app.app_context():
+        template = make_template(groups=[managers])
+    admin = sign_in(app, "admin")
+    created = admin.post(
+        "/validation/rules/new",
+        {"name": "ANC 1 > ANC 4", "importance": "HIGH", "templates": template.uid},
+    )
+    assert created.status_code == 303
+    rule = ValidationRule.get()
+    assert (rule.importance, [t.uid for t in rule.templates()]) == ("HIGH", [template.uid])
+    page = admin.get("/validation").get_data(as_text=True)
+    assert "ANC 1 &gt; ANC 4" in page and "Violation alert" in page
+    form = admin.get(f"/validation/rules/{rule.uid}").get_data(as_text=True)
+    assert f'value="{template.uid}" checked' in form
+    admin.post(f"/validation/rules/{rule.uid}", {"name": "ANC 1 > ANC 4", "importance": "LOW"})
+    rule = ValidationRule.get()
+    assert (rule.importance, rule.templates()) == ("LOW", [])
+
+
+def test_bad_rule_input_is_shown_next_to_the_field_and_nothing_is_saved(app, people, sign_in):
+    admin = sign_in(app, "admin")
+    admin.post("/validation/rules/new", {"name": "Taken", "importance": "LOW"})
+    for form, field, message in [
+        ({"name": "", "importance": "LOW"}, "name", "Enter the name."),
+        ({"name": "New", "importance": "URGENT"}, "importance", "Choose High, Medium or Low."),
+        ({"name": "Taken", "importance": "LOW"}, "name", "There is already one named"),
+        (
+            {"name": "New", "importance": "LOW", "templates": "NoSuchTmpl1"},
+            "templates",
+            "no longer",
+        ),
+        ({"name": "x" * 231, "importance": "LOW"}, "name", "at most 230 characters"),
+    ]:
+        response = admin.post("/validation/rules/new", form)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert f'id="field-{field}-error">' in page and message in page
+        assert 'aria-invalid="true"' in page and "Nothing was saved" in page
+    assert [r.name for r in ValidationRule.select()] == ["Taken"]
+    assert (
+        admin.post(
+            "/validation/rules/new", {"name": "Y", "importance": "LOW"}, csrf=False
+        ).status_code
+        == 400
+    )
+    assert ValidationRule.select().count() == 1
+
+
+def test_create_a_template_and_refuse_bad_input(app, managers, sign_in):
+    admin = sign_in(app, "admin")
+    good = {
+        "name": "District summary",
+        "subject_template": "V{rule_name}",
+        "message_template": "V{org_unit_name}: V{left_side_value}",
+        "send_strategy": "COLLECTIVE_SUMMARY",
+        "notify_users_in_hierarchy_only": "on",
+        "groups": managers.uid,
+    }
+    for change, field in [
+        ({"groups": ""}, "groups"),
+        ({"send_strategy": "SOMETIMES"}, "send_strategy"),
+        ({"message_template": " "}, "message_template"),
+    ]:
+        response = admin.post("/validation/templates/new", {**good, **change})
+        assert response.status_code == 400
+        assert f'id="field-{field}-error"' in response.get_data(as_text=True)
+        # What was typed is kept.
+        assert "District summary" in response.get_data(as_text=True)
+    assert NotificationTemplate.select().count() == 0
+    assert admin.post("/validation/templates/new", good).status_code == 303
+    template = NotificationTemplate.get()
+    assert template.notify_users_in_hierarchy_only is True
+    assert (template.send_strategy, template.group_uids()) == ("COLLECTIVE_SUMMARY", [managers.uid])
+    edit = admin.get(f"/validation/templates/{template.uid}").get_data(as_text=True)
+    assert 'name="notify_users_in_hierarchy_only" checked' in edit
+    assert admin.get("/validation/templates/NoSuchTmpl1").status_code == 404
+
+
+def test_metadata_import_of_rules_and_templates(app, people):
+    payload = {
+        "userGroups": [{"id": "grpManager1", "name": "Managers"}],
+        "validationNotificationTemplates": [
+            {
+                "id": "tmplAlert01",
+                "name": "Alert",
+                "subjectTemplate": "V{rule_name}",
+                "messageTemplate": "V{org_unit_name}",
+                "notifyUsersInHierarchyOnly": True,
+                "sendStrategy": "COLLECTIVE_SUMMARY",
+                "recipientUserGroups": [{"id": "grpManager1"}],
+            }
+        ],
+        "validationRules": [
+            {
+                "id": "ruleAnc0001",
+                "name": "ANC",
+                "importance": "HIGH",
+                "notificationTemplates": [{"id": "tmplAlert01"}],
+            },
+            {"id": "ruleBcg0001", "name": "BCG"},
+            {"id": "ruleBad0001", "name": "Bad", "importance": "URGENT"},
+            {
+                "id": "ruleBad0002",
+                "name": "Ghost",
+                "notificationTemplates": [{"id": "tmplGhost01"}],
+            },
+        ],
+    }
+    with app.app_context():
+        report = import_metadata(payload, atomic_mode="NONE")
+    assert report.status == "WARNING"
+    errors = {(o.uid, e.error_code) for o, e in report.errors()}
+    assert errors == {("ruleBad0001", "E4027"), ("ruleBad0002", "E5002")}
+    rules = {r.uid: r for r in ValidationRule.select()}
+    assert rules["ruleAnc0001"].importance == "HIGH"
+    assert rules["ruleBcg0001"].importance == "MEDIUM"  # DHIS2's default
+    assert [t.uid for t in rules["ruleAnc0001"].templates()] == ["tmplAlert01"]
+    template = NotificationTemplate.get()
+    assert template.notify_users_in_hierarchy_only and template.group_uids() == ["grpManager1"]
+    # Updating by id replaces the links.
+    with app.app_context():
+        import_metadata(
+            {
+                "validationRules": [
+                    {
+                        "id": "ruleAnc0001",
+                        "name": "ANC 2",
+                        "importance": "LOW",
+                        "notificationTemplates": [],
+                    }
+                ]
+            }
+        )
+    rule = ValidationRule.get(ValidationRule.uid == "ruleAnc0001")
+    assert (rule.name, rule.importance, rule.templates()) == ("ANC 2", "LOW", [])
+
+
+def test_feedback_team_solves_a_validation_result(app, rules, people, sign_in):
+    with app.app_context():
+        team = UserGroup.create(name="Feedback team")
+        team.add_members([people["ben"]])
+        Setting.write(RECIPIENTS_SETTING, team.uid)
+    post_results(app, [result(rules["HIGH"])])
+    job_queue(app).run_now("validation-notifications")
+    conversation = Conversation.get(Conversation.message_type == "VALIDATION_RESULT")
+    ben = sign_in(app, "ben")
+    page = ben.get(f"/conversations/{conversation.uid}").get_data(as_text=True)
+    assert "actions/status" in page
+    solved = ben.post(f"/conversations/{conversation.uid}/actions/status", {"status": "SOLVED"})
+    assert solved.status_code == 303
+    assert Conversation.get_by_id(conversation.id).status == "SOLVED"
+    # Not a team member: no tools.
+    ana = sign_in(app, "ana")
+    refused = ana.post(f"/conversations/{conversation.uid}/actions/status", {"status": "OPEN"})
+    assert refused.status_code in (403, 404)
+    assert Conversation.get_by_id(conversation.id).status == "SOLVED"
