@@ -123,7 +123,9 @@ def _replay(database, statements: list[tuple[str, Any]], repeat: int) -> float:
     def run() -> None:
         for sql, params in statements:
             if sql.lstrip().upper().startswith(("SELECT", "WITH", "PRAGMA")):
-                database.cursor().execute(sql, params or ()).fetchall()
+                cursor = database.cursor()
+                cursor.execute(sql, params or ())
+                cursor.fetchall()
 
     try:
         return statistics.median(_times(run, repeat))
@@ -324,23 +326,25 @@ def _org_unit_import() -> Result:
 
 
 def _empty_database(database_url: str) -> tuple[str | None, Any]:
-    """A fresh database of the same backend, and how to drop it."""
+    """An empty database of the same backend, and how to drop it afterwards.
+
+    PostgreSQL: a schema of its own in the same database (no extra database to create).
+    """
     if database_url.startswith("sqlite"):
         return None, lambda: None  # time_import makes a temporary SQLite file
-    import psycopg2
+    from playhouse.db_url import connect
 
-    base, _, _name = database_url.rpartition("/")
-    name = "bench_cbench_import"
-    admin = psycopg2.connect(f"{base}/postgres")
-    admin.autocommit = True
-    admin.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
-    admin.cursor().execute(f"CREATE DATABASE {name}")
+    schema = "bench_import"
+    admin = connect(database_url)
+    admin.execute_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    admin.execute_sql(f"CREATE SCHEMA {schema}")
 
     def drop() -> None:
-        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         admin.close()
 
-    return f"{base}/{name}", drop
+    separator = "&" if "?" in database_url else "?"
+    return f"{database_url}{separator}options=-csearch_path%3D{schema}", drop
 
 
 def measure_load(app: Flask, client, database_url: str, seconds: int) -> list[Result]:
