@@ -205,7 +205,7 @@ def measure_badge(app: Flask, client, repeat: int, hello: float) -> list[Result]
     return [fresh, same]
 
 
-def measure_send(app: Flask, repeat: int) -> Result:
+def measure_send(app: Flask, repeat: int, recipients: int) -> Result:
     from kernel.messaging import start_conversation
     from kernel.models import User
 
@@ -214,7 +214,9 @@ def measure_send(app: Flask, repeat: int) -> Result:
         database.connect(reuse_if_open=True)
         sender = User.by_username(HEAVY_USERNAME)
         others = User.select(User.id).where(User.id != sender.id).order_by(User.id)
-        ids = [row.id for row in others.limit(10_000)]
+        ids = [row.id for row in others.limit(recipients)]
+        if len(ids) < recipients:
+            ids += _add_recipients(database, recipients - len(ids))
 
         def send() -> None:
             start_conversation(
@@ -237,6 +239,23 @@ def measure_send(app: Flask, repeat: int) -> Result:
         verdict="met" if median <= 500 else "MISSED",
         note="function call, no HTTP",
     )
+
+
+def _add_recipients(database, count: int) -> list[int]:
+    """More users for the send (a scaled-down dataset has fewer than 10,000)."""
+    from bench.seed import Writer
+
+    write = Writer(database)
+    first = write.next_id("user_account")
+    ids = list(range(first, first + count))
+    rows = [
+        (i, f"R{i:010d}", f"recipient{i}", "Re", "Cipient", False, datetime.now(UTC)) for i in ids
+    ]
+    with database.atomic():
+        columns = ("id", "uid", "username", "first_name", "surname", "disabled", "created")
+        write.insert("user_account", columns, rows)
+    write.reset_sequences(["user_account"])
+    return ids
 
 
 def measure_transfer(client) -> list[Result]:
@@ -464,7 +483,7 @@ def run_backend(
     results += measure_pages(app, client, repeat, hello)
     results += measure_badge(app, client, repeat, hello)
     results += measure_transfer(client)
-    results.append(measure_send(app, 1 if smoke else 3))
+    results.append(measure_send(app, 1 if smoke else 3, 100 if smoke else 10_000))
     results += measure_imports(database_url, smoke) if not smoke else [_org_unit_import()]
     if load:
         results += measure_load(app, client, database_url, load)
