@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -415,6 +416,12 @@ def _wrk(
     )
     try:
         _wait_for(port)
+        # Both workers booted and warm (imports, first connection) before measuring.
+        for _ in range(4):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+            if cookie:
+                request.add_header("Cookie", cookie)
+            urllib.request.urlopen(request, timeout=60).read()
         command = [wrk, "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"]
         if cookie:
             command[1:1] = ["-H", f"Cookie: {cookie}"]
@@ -430,7 +437,9 @@ def _wrk(
         problems.append(f"{errors.group(1)} non-2xx")
     if socket_errors:
         problems.append(f"socket errors {socket_errors.group(1)}")
-    return float(rate.group(1)) if rate else 0.0, "; ".join(problems) or "0 errors"
+    if rate is None:
+        return 0.0, f"wrk failed: {(output.stderr or output.stdout).strip()[:200]}"
+    return float(rate.group(1)), "; ".join(problems) or "0 errors"
 
 
 def _wait_for(port: int) -> None:

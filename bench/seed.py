@@ -338,8 +338,9 @@ def seed(
         + (["orgunit_org_unit"] if summary.org_units else [])
     )
     if isinstance(db, PostgresqlDatabase):
-        # Fresh statistics, as autovacuum would gather soon after such a load.
-        db.execute_sql("ANALYZE")
+        # Statistics and visibility map, as autovacuum would leave them soon after such a
+        # load: without the map, counts cannot be answered from the index alone.
+        db.execute_sql("VACUUM ANALYZE")
     return summary
 
 
