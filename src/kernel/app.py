@@ -19,6 +19,7 @@ from kernel.web import (
     admin,
     assets,
     auth_views,
+    compression,
     conversations,
     dashboard,
     errors,
@@ -67,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect(app)
     requests.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     template_helpers.init_app(app)
     for blueprint in (

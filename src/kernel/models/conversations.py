@@ -16,12 +16,19 @@ from typing import Any
 
 from peewee import (
     JOIN,
+    SQL,
     BooleanField,
     CharField,
     DateTimeField,
+    Expression,
+    Field,
     ForeignKeyField,
     IntegerField,
+    NodeList,
+    Select,
+    SelectQuery,
     TextField,
+    Value,
     fn,
 )
 
@@ -132,11 +139,17 @@ def inbox_for(
     """A user's folder, newest activity first, with the filters' SQL conditions applied.
 
     Two queries whatever the page size: the count and the page (conversation and last
-    sender joined, so rendering needs no more).
+    sender joined, so rendering needs no more). The count joins ``conversation`` only
+    when a condition names it: otherwise it reads the participant index alone (joining
+    cost 15 times more for a folder of 30,000 conversations).
     """
     last_sender = User.alias("last_sender")
+    conditions = list(conditions)
     where = [Participant.user == user, Participant.message_type == message_type, *conditions]
-    total = Participant.select().join(Conversation).where(*where).count()
+    counted = Participant.select()
+    if not all(names_only_participant(condition) for condition in conditions):
+        counted = counted.join(Conversation)
+    total = counted.where(*where).count()
     rows = (
         Participant.select(Participant, Conversation, last_sender)
         .join(Conversation)
@@ -146,6 +159,26 @@ def inbox_for(
         .paginate(page, page_size)
     )
     return InboxPage(rows=list(rows), page=page, page_size=page_size, total=total)
+
+
+def names_only_participant(condition: Any) -> bool:
+    """Whether a condition can be checked on ``participant`` rows without a join: every
+    column it names (outside self-contained subqueries) is a participant column.
+
+    Conservative: a node it does not know counts as naming another table.
+    """
+    if isinstance(condition, Field):
+        return condition.model is Participant
+    if isinstance(condition, Expression):
+        return names_only_participant(condition.lhs) and names_only_participant(condition.rhs)
+    if isinstance(condition, NodeList):
+        return all(names_only_participant(node) for node in condition.nodes)
+    if isinstance(condition, (list, tuple)):
+        return all(names_only_participant(node) for node in condition)
+    # Values, raw SQL and subqueries (a search's matching ids) name no outer column.
+    return condition is None or isinstance(
+        condition, (Value, SQL, SelectQuery, str, int, float, bool)
+    )
 
 
 class Message(BaseModel):
@@ -207,13 +240,34 @@ class Participant(BaseModel):
         return cls.select().where((cls.user == user) & (cls.read == False)).count()
 
     @classmethod
-    def unread_by_type(cls, user: User) -> dict[str, int]:
-        query = (
-            cls.select(cls.message_type, fn.COUNT(cls.id).alias("n"))
-            .where((cls.user == user) & (cls.read == False))
-            .group_by(cls.message_type)
-        )
-        return {row.message_type: row.n for row in query}
+    def unread_by_type(
+        cls, user: User, message_types: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """Unread conversations per folder.
+
+        Given the folders, one statement counts each through the unread index with every
+        column fixed (an index range count): grouping instead reads each unread row's
+        type, six times slower for a user with 13,000 unread conversations.
+        """
+        if message_types is None:
+            query = (
+                cls.select(cls.message_type, fn.COUNT(cls.id).alias("n"))
+                .where((cls.user == user) & (cls.read == False))
+                .group_by(cls.message_type)
+            )
+            return {row.message_type: row.n for row in query}
+        keys = list(message_types)
+        if not keys:
+            return {}
+        counts = [
+            cls.select(fn.COUNT(SQL("*")))
+            .where((cls.user == user) & (cls.read == False) & (cls.message_type == key))
+            .alias(f"n{n}")
+            for n, key in enumerate(keys)
+        ]
+        # A SELECT without FROM: one row of counts, even from an empty table.
+        row = Select(columns=counts).bind(cls._meta.database).tuples()[0]
+        return {key: n for key, n in zip(keys, row, strict=True) if n}
 
 
 # The people a conversation row names, each joined under its own alias so API filters and

@@ -9,6 +9,7 @@ from flask import Blueprint, send_from_directory
 from werkzeug.wrappers import Response
 
 from kernel.auth import public
+from kernel.web.compression import accepts_gzip
 
 blueprint = Blueprint("assets", __name__)
 
@@ -21,7 +22,15 @@ IMMUTABLE = 365 * 24 * 3600
 @blueprint.get(f"/assets/htmx-{HTMX_VERSION}.min.js")
 @public
 def htmx() -> Response:
-    response = send_from_directory(HTMX_DIRECTORY, "htmx.min.js", max_age=IMMUTABLE)
+    if accepts_gzip():
+        # The package ships the file gzipped: served as is, never compressed per request.
+        response = send_from_directory(
+            HTMX_DIRECTORY, "htmx.min.js.gz", max_age=IMMUTABLE, mimetype="text/javascript"
+        )
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = send_from_directory(HTMX_DIRECTORY, "htmx.min.js", max_age=IMMUTABLE)
+    response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE}, immutable"
     return response
 

@@ -108,10 +108,11 @@ def _folder_context(message_type: MessageType, args, notice: str | None = None) 
     filter_args = {c.filter.key: c.value for c in chosen}
     if not search.is_blank:
         filter_args[SEARCH_PARAMETER] = search.text
+    folders = current_hooks().message_types()
     return {
         "folder": message_type,
-        "folders": current_hooks().message_types(),
-        "unread_by_type": Participant.unread_by_type(g.user),
+        "folders": folders,
+        "unread_by_type": Participant.unread_by_type(g.user, [f.key for f in folders]),
         "filters": offered,
         "bulk_actions": current_hooks().bulk_actions(g.user, message_type.key),
         "filter_args": filter_args,
