@@ -63,7 +63,14 @@ def test_smoke_run_writes_a_table(make_app, tmp_path, capsys):
     written = output.read_text()
     assert "Hand-written notes." in written and "STALE-TABLE" not in written
     assert "| budget | case | median | p95 | floor | ratio |" in written
-    for budget in ("inbox first page", "search", "unread badge", "first inbox load", "send"):
+    for budget in (
+        "inbox first page",
+        "search",
+        "unread badge",
+        "first inbox load",
+        "send",
+        "org-unit routing",
+    ):
         assert f"| {budget} |" in written
     assert "HTTP 5" not in written
     assert "| budget |" in capsys.readouterr().out
