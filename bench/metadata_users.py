@@ -83,8 +83,11 @@ def metadata_users(
     return {"system": {"version": "2.40"}, "userRoles": roles, "users": users, "userGroups": groups}
 
 
-def time_import(payload: dict[str, Any], database_url: str | None = None) -> tuple[float, dict]:
-    """Seconds to import ``payload`` into a freshly migrated database, and the report."""
+def time_import(
+    payload: dict[str, Any], database_url: str | None = None, plugins: list[str] | None = None
+) -> tuple[float, dict]:
+    """Seconds to import ``payload`` into a freshly migrated database with ``plugins``
+    enabled (none by default), and the report."""
     from kernel import create_app
     from kernel.metadata import import_metadata
     from kernel.migrate import apply_migrations
@@ -94,7 +97,7 @@ def time_import(payload: dict[str, Any], database_url: str | None = None) -> tup
             {
                 "DATABASE_URL": database_url or f"sqlite:///{folder}/bench.db",
                 "INSTANCE_PATH": folder,
-                "PLUGINS": [],
+                "PLUGINS": plugins or [],
                 "SECRET_KEY": "bench",
             }
         )

@@ -16,8 +16,6 @@ import json
 import random
 import string
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -80,28 +78,10 @@ def org_units(count: int, *, seed: int = 1) -> dict[str, Any]:
 
 
 def time_import(payload: dict[str, Any], database_url: str | None = None) -> tuple[float, dict]:
-    """Seconds to import ``payload`` into a freshly migrated database, and the report."""
-    from kernel import create_app
-    from kernel.metadata import import_metadata
-    from kernel.migrate import apply_migrations
+    """Seconds to import ``payload`` with orgunit_routing enabled, and the report."""
+    from bench.metadata_users import time_import as time_metadata_import
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "DATABASE_URL": database_url or f"sqlite:///{folder}/bench.db",
-                "INSTANCE_PATH": folder,
-                "PLUGINS": ["orgunit_routing"],
-                "SECRET_KEY": "bench",
-            }
-        )
-        database = app.extensions["mailroom.database"]
-        with app.app_context():
-            apply_migrations(database, app.extensions["mailroom.hooks"])
-            started = time.perf_counter()
-            report = import_metadata(payload)
-            elapsed = time.perf_counter() - started
-            database.close()
-    return elapsed, report.to_dict()
+    return time_metadata_import(payload, database_url, plugins=["orgunit_routing"])
 
 
 def main(argv: list[str] | None = None) -> None:

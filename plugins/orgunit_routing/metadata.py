@@ -21,6 +21,7 @@ from kernel.metadata.steps import (
     check_unique,
     chunked,
     delete_in,
+    delete_named,
     ids_by_uid,
     insert_new,
     insert_rows,
@@ -317,9 +318,7 @@ def _create_or_update_units(items: list[Incoming], job: SectionJob) -> None:
 def import_groups(objects: list[Any], job: SectionJob) -> None:
     items = read_objects(objects, job)
     if job.strategy is ImportStrategy.DELETE:
-        ids = rows_to_delete(items, OrgUnitGroup, job)
-        delete_in(OrgUnitGroup.id, ids)
-        job.deleted(len(ids))
+        delete_named(items, OrgUnitGroup, job)
         job.advance(len(objects))
         return
     for item in items:

@@ -12,14 +12,13 @@ from kernel.metadata.steps import (
     Incoming,
     ObjectReader,
     check_unique,
-    chunked,
     delete_in,
+    delete_named,
     insert_new,
     insert_rows,
     match_existing,
     read_objects,
     resolve_references,
-    rows_to_delete,
     still_in,
 )
 from kernel.models import UserGroup
@@ -55,17 +54,10 @@ def _choice(reader: ObjectReader, prop: str, allowed: type, default: str) -> str
     return value.upper()
 
 
-def _delete(items: list[Incoming], model: Any, job: SectionJob) -> None:
-    ids = rows_to_delete(items, model, job)
-    for chunk in chunked(ids):
-        model.delete().where(model.id.in_(list(chunk))).execute()
-    job.deleted(len(ids))
-
-
 def import_templates(objects: list[Any], job: SectionJob) -> None:
     items = read_objects(objects, job)
     if job.strategy is ImportStrategy.DELETE:
-        _delete(items, NotificationTemplate, job)
+        delete_named(items, NotificationTemplate, job)
         job.advance(len(objects))
         return
     for item in items:
@@ -99,7 +91,7 @@ def import_templates(objects: list[Any], job: SectionJob) -> None:
 def import_rules(objects: list[Any], job: SectionJob) -> None:
     items = read_objects(objects, job)
     if job.strategy is ImportStrategy.DELETE:
-        _delete(items, ValidationRule, job)
+        delete_named(items, ValidationRule, job)
         job.advance(len(objects))
         return
     for item in items:

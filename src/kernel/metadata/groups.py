@@ -10,12 +10,11 @@ from kernel.metadata.steps import (
     Incoming,
     ObjectReader,
     check_unique,
-    chunked,
+    delete_named,
     insert_new,
     match_existing,
     read_objects,
     resolve_references,
-    rows_to_delete,
     still_in,
 )
 from kernel.models import User, UserGroup
@@ -26,10 +25,7 @@ KLASS = "UserGroup"
 def import_groups(objects: list[Any], job: SectionJob) -> None:
     items = read_objects(objects, job)
     if job.strategy is ImportStrategy.DELETE:
-        ids = rows_to_delete(items, UserGroup, job)
-        for chunk in chunked(ids):
-            UserGroup.delete().where(UserGroup.id.in_(chunk)).execute()
-        job.deleted(len(ids))
+        delete_named(items, UserGroup, job)
     else:
         _create_or_update(items, job)
     job.advance(len(objects))

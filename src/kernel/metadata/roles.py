@@ -9,13 +9,12 @@ from kernel.metadata.steps import (
     Incoming,
     ObjectReader,
     check_unique,
-    chunked,
     delete_in,
+    delete_named,
     insert_new,
     insert_rows,
     match_existing,
     read_objects,
-    rows_to_delete,
     still_in,
 )
 from kernel.models import RoleAuthority, UserRole
@@ -26,10 +25,7 @@ KLASS = "UserRole"
 def import_roles(objects: list[Any], job: SectionJob) -> None:
     items = read_objects(objects, job)
     if job.strategy is ImportStrategy.DELETE:
-        ids = rows_to_delete(items, UserRole, job)
-        for chunk in chunked(ids):
-            UserRole.delete().where(UserRole.id.in_(chunk)).execute()
-        job.deleted(len(ids))
+        delete_named(items, UserRole, job)
     else:
         _create_or_update(items, job)
     job.advance(len(objects))

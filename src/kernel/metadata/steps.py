@@ -232,6 +232,14 @@ def rows_to_delete(items: list[Incoming], model: type[Model], job: SectionJob) -
     return [stored[item.uid] for item in still_in(items, job)]
 
 
+def delete_named(items: list[Incoming], model: type[Model], job: SectionJob) -> None:
+    """The DELETE strategy for a list whose rows need no clean-up beyond the database's own
+    cascades: delete the stored rows the objects name, and count them."""
+    ids = rows_to_delete(items, model, job)
+    delete_in(model.id, ids)
+    job.deleted(len(ids))
+
+
 def check_unique(
     items: list[Incoming], prop: str, column: Field, job: SectionJob
 ) -> list[Incoming]:
