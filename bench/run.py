@@ -189,19 +189,18 @@ def measure_badge(app: Flask, client, repeat: int, hello: float) -> list[Result]
     etag = first.headers.get("ETag", "")
     unchanged = client.get("/badge", headers={"If-None-Match": etag})
     fresh = _page_result(app, client, "/badge", "unread badge", 2, repeat, hello)
-    fresh.limit = "≤ 2 ms"
-    fresh.verdict = "met" if fresh.median is not None and fresh.median <= 2 else "MISSED"
     same = _page_result(
         app, client, "/badge", "unread badge", 2, repeat, hello, **{"If-None-Match": etag}
     )
+    # SPEC §7 gives the badge a plain "≤ 2 ms", not a p95 as for pages: judged by median.
+    for result in (fresh, same):
+        result.limit = "median ≤ 2 ms"
+        result.verdict = "met" if result.median is not None and result.median <= 2 else "MISSED"
     if unchanged.status_code == 304 and not unchanged.data:
         same.case = "/badge unchanged (304, empty body)"
     else:
         same.case = f"/badge unchanged: HTTP {unchanged.status_code}, {len(unchanged.data)} B"
         same.verdict = "MISSED"
-    same.limit = "≤ 2 ms"
-    if same.median is not None and same.verdict != "MISSED":
-        same.verdict = "met" if same.median <= 2 else "MISSED"
     return [fresh, same]
 
 
