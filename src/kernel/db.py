@@ -6,6 +6,8 @@ from peewee import Database, DatabaseProxy, Model, PostgresqlDatabase, SqliteDat
 from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
 
+from kernel import wal
+
 database = DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -14,6 +16,8 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": "normal",
     "cache_size": -32_000,
+    # Checkpoints run in a thread of their own (kernel.wal); this is only its safety bound.
+    "wal_autocheckpoint": wal.SAFETY_PAGES,
 }
 # Connections kept open per process. A request takes one and gives it back when it ends:
 # opening a PostgreSQL connection cost 4–5 ms of a 6 ms badge poll, and a SQLite one its
@@ -55,6 +59,8 @@ def open_database(url: str) -> Database:
     real = connect(f"{scheme}://{rest}", **kwargs)
     close_pool(database.obj)
     database.initialize(real)
+    if isinstance(real, SqliteDatabase):
+        wal.follow(real)
     return real
 
 

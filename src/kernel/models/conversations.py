@@ -183,7 +183,10 @@ def names_only_participant(condition: Any) -> bool:
 
 class Message(BaseModel):
     uid = CharField(max_length=11, unique=True, default=generate_uid)
-    conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE")
+    # Indexed by (conversation, id) below; a single-column index would only cost writes.
+    conversation = ForeignKeyField(
+        Conversation, backref="messages", on_delete="CASCADE", index=False
+    )
     text = TextField()
     # None for system-generated messages.
     sender = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
@@ -196,8 +199,11 @@ class Message(BaseModel):
 
 
 class Participant(BaseModel):
-    conversation = ForeignKeyField(Conversation, on_delete="CASCADE", backref="participant_rows")
-    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    # Both indexed as the first column of the wider indexes below (migration 0006).
+    conversation = ForeignKeyField(
+        Conversation, on_delete="CASCADE", backref="participant_rows", index=False
+    )
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+", index=False)
     message_type = CharField(max_length=64)
     last_message = DateTimeField()
     read = BooleanField(default=False)
