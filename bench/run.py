@@ -345,9 +345,10 @@ def _org_unit_import(database_url: str, smoke: bool) -> Result:
     )
 
 
-def measure_subtree(app: Flask, repeat: int) -> Result:
-    """Resolving the biggest subtree ("include sub-units" on the top unit) to users; the
-    orgunit_routing budget is 10,000 users in ≤ 200 ms."""
+def measure_subtree(app: Flask, repeat: int) -> list[Result]:
+    """Resolving "include sub-units" selections to users; the orgunit_routing budget is
+    10,000 users in ≤ 200 ms. Two cases: the fewest regions (level 2) whose subtrees reach
+    10,000 users, and the whole country."""
     from kernel.contributions import RecipientSelection
     from kernel.messaging import resolve_selection
 
@@ -356,39 +357,52 @@ def measure_subtree(app: Flask, repeat: int) -> Result:
         database.connect(reuse_if_open=True)
         if "orgunit_org_unit" not in database.get_tables():
             database.close()
-            return Result(
-                "org-unit routing",
-                "subtree resolution",
-                verdict="not measured",
-                note="orgunit_routing is not enabled",
-            )
-        row = database.execute_sql(
-            "SELECT uid FROM orgunit_org_unit ORDER BY subtree_assignments DESC LIMIT 1"
+            return [_not_measured("orgunit_routing is not enabled")]
+        top = database.execute_sql(
+            "SELECT uid, level FROM orgunit_org_unit ORDER BY subtree_assignments DESC LIMIT 1"
         ).fetchone()
-        if row is None:
+        if top is None:
             database.close()
-            return Result(
-                "org-unit routing",
-                "subtree resolution",
-                verdict="not measured",
-                note="no org units in the dataset",
+            return [_not_measured("no org units in the dataset")]
+        regions, reached = [], 0
+        for uid, assignments in database.execute_sql(
+            "SELECT uid, subtree_assignments FROM orgunit_org_unit "
+            f"WHERE level = {database.param} ORDER BY subtree_assignments DESC",
+            (top[1] + 1,),
+        ):
+            if reached >= 10_000:
+                break
+            regions.append(uid)
+            reached += assignments
+        # The budget's case, then the biggest subtree of all for scale (no budget of its own).
+        cases = [(f"{len(regions)} regions", regions, True), ("the whole country", [top[0]], False)]
+        results = []
+        for label, uids, budgeted in cases:
+            if not uids:
+                continue
+            selection = RecipientSelection(
+                ids={"orgUnit": uids}, options={"include_subunits": "on"}
             )
-        selection = RecipientSelection(
-            ids={"orgUnit": [row[0]]}, options={"include_subunits": "on"}
-        )
-        reached = len(resolve_selection(selection))
-        samples = _times(lambda: resolve_selection(selection), repeat)
+            users = len(resolve_selection(selection))
+            samples = _times(lambda selection=selection: resolve_selection(selection), repeat)
+            median = statistics.median(samples)
+            results.append(
+                Result(
+                    "org-unit routing",
+                    f"{label} with sub-units: {users:,} users",
+                    median,
+                    _percentile(samples, 0.95),
+                    limit="≤ 200 ms for 10,000 users" if budgeted else "",
+                    verdict=("met" if median <= 200 else "MISSED") if budgeted else "",
+                    note="" if users >= 10_000 else "fewer than 10,000 users at this scale",
+                )
+            )
         database.close()
-    median = statistics.median(samples)
-    return Result(
-        "org-unit routing",
-        f"subtree with sub-units, {reached:,} users reached",
-        median,
-        _percentile(samples, 0.95),
-        limit="≤ 200 ms for 10,000 users",
-        verdict="met" if median <= 200 else "MISSED",
-        note="" if reached >= 10_000 else "fewer than 10,000 users at this scale",
-    )
+    return results
+
+
+def _not_measured(why: str) -> Result:
+    return Result("org-unit routing", "subtree resolution", verdict="not measured", note=why)
 
 
 def _empty_database(database_url: str) -> tuple[str | None, Any]:
@@ -539,7 +553,7 @@ def run_backend(
     results += measure_badge(app, client, repeat, hello)
     results += measure_transfer(client)
     results.append(measure_send(app, 1 if smoke else 3, 100 if smoke else 10_000))
-    results.append(measure_subtree(app, 3 if smoke else repeat))
+    results += measure_subtree(app, 3 if smoke else repeat)
     # Imports go last among in-process measures: they open apps on other databases.
     results += measure_imports(database_url, smoke) if not smoke else []
     if load:

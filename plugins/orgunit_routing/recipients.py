@@ -76,7 +76,8 @@ def resolve(selection: RecipientSelection) -> set[int] | None:
         .where(where & (User.disabled == False))
         .distinct()
     )
-    return {row.user_id for row in query}
+    # Plain tuples: a model instance per row was half the time of a 20,000-user subtree.
+    return {user_id for (user_id,) in query.tuples()}
 
 
 def describe(selection: RecipientSelection) -> list[RecipientOption]:
