@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app
 
 from kernel.contributions import RecipientSelection, UnknownRecipient
-from kernel.db import database
+from kernel.db import database, is_postgresql
 from kernel.models import Conversation, Message, Participant, Priority, Status, User
 from kernel.models.clock import utcnow
 from kernel.plugins import current_hooks
@@ -196,6 +196,9 @@ _PARTICIPANT_COLUMNS = (
     Participant.user,
     Participant.message_type,
     Participant.last_message,
+    Participant.status,
+    Participant.priority,
+    Participant.assignee,
     Participant.read,
     Participant.follow_up,
 )
@@ -204,7 +207,8 @@ _PARTICIPANT_COLUMNS = (
 def _insert_participants(
     conversation: Conversation, users: list[tuple[int, bool]], last_message: datetime
 ) -> None:
-    """Give each ``(user id, read)`` a copy of the conversation, not followed up.
+    """Give each ``(user id, read)`` a copy of the conversation, not followed up, with the
+    conversation's status, priority and assignee as ``conversation`` holds them.
 
     One parameterised multi-row INSERT per chunk: peewee's ``insert_many`` builds its SQL
     value by value in Python, which took about 2 s for 10,000 recipients, four times the
@@ -216,10 +220,13 @@ def _insert_participants(
     table = Participant._meta.table_name
     placeholders = "(" + ", ".join([database.param] * len(_PARTICIPANT_COLUMNS)) + ")"
     # Converted once, as each field would convert them, not once per row.
+    conversation_id = conversation.id
     shared = (
-        conversation.id,
         Participant.message_type.db_value(conversation.message_type),
         Participant.last_message.db_value(last_message),
+        Participant.status.db_value(conversation.status),
+        Participant.priority.db_value(conversation.priority),
+        conversation.assignee_id,
     )
     read, unread = Participant.read.db_value(True), Participant.read.db_value(False)
     not_followed = Participant.follow_up.db_value(False)
@@ -227,7 +234,7 @@ def _insert_participants(
         chunk = users[start : start + INSERT_CHUNK]
         params: list[Any] = []
         for user_id, is_read in chunk:
-            params += [shared[0], user_id, shared[1], shared[2], read if is_read else unread]
+            params += [conversation_id, user_id, *shared, read if is_read else unread]
             params.append(not_followed)
         database.execute_sql(
             f'INSERT INTO "{table}" ({columns}) VALUES ' + ", ".join([placeholders] * len(chunk)),
@@ -327,8 +334,18 @@ def add_reply(
 
 
 def add_participants(conversation: Conversation, user_ids: Iterable[int]) -> int:
-    """Add users to a conversation, unread; returns how many were new."""
+    """Add users to a conversation, unread; returns how many were new.
+
+    Their copies take the conversation's state as stored now, not as ``conversation``
+    was read earlier. On PostgreSQL the conversation row stays locked until commit, so a
+    concurrent :func:`change_state` either comes first (and its values are copied) or
+    waits and then updates these rows too; SQLite runs one writer at a time.
+    """
     with database.atomic():
+        current = Conversation.select().where(Conversation.id == conversation.id)
+        if is_postgresql():
+            current = current.for_update()
+        stored = current.get()
         existing = {
             user_id
             for (user_id,) in Participant.select(Participant.user)
@@ -336,9 +353,7 @@ def add_participants(conversation: Conversation, user_ids: Iterable[int]) -> int
             .tuples()
         }
         new = sorted(set(user_ids) - existing)
-        _insert_participants(
-            conversation, [(user_id, False) for user_id in new], conversation.last_message
-        )
+        _insert_participants(stored, [(user_id, False) for user_id in new], stored.last_message)
     return len(new)
 
 
@@ -394,10 +409,14 @@ def change_state(conversation: Conversation, user: User | None, field: str, valu
     new = value.id if field == "assignee" and value is not None else value
     if old == new:
         return False
-    column = getattr(Conversation, field)
-    Conversation.update({column: new, Conversation.last_updated: utcnow()}).where(
-        Conversation.id == conversation.id
-    ).execute()
+    with database.atomic():
+        Conversation.update(
+            {getattr(Conversation, field): new, Conversation.last_updated: utcnow()}
+        ).where(Conversation.id == conversation.id).execute()
+        # Every participant's copy, which the inbox filters read (kernel.models.conversations).
+        Participant.update({getattr(Participant, field): new}).where(
+            Participant.conversation == conversation.id
+        ).execute()
     setattr(conversation, field, value)
     current_hooks().conversation_state_changed(conversation, user, field, old, new)
     return True

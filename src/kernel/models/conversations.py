@@ -3,7 +3,13 @@
 A participant row is DHIS2's UserMessage: one per (conversation, user). It carries a copy
 of the conversation's message type and last-message time so that an inbox page and the
 unread counts are answered from one index on ``participant`` without touching
-``conversation`` first.
+``conversation`` first. It also carries a copy of the state every participant shares —
+status, priority and assignee — so that the feedback filters are checked inside that same
+index: a filtered page walks the folder's index entries in inbox order and its count reads
+them alone, where joining ``conversation`` to check each row cost 20 ms for a folder of
+10,000 tickets. The copies are written with the conversation
+(``kernel.messaging.start_conversation``, ``add_participants``) and changed with it
+(``kernel.messaging.change_state``); the database clears a deleted assignee on both.
 """
 
 from __future__ import annotations
@@ -208,12 +214,20 @@ class Participant(BaseModel):
     last_message = DateTimeField()
     read = BooleanField(default=False)
     follow_up = BooleanField(default=False)
+    # Copies of the conversation's shared state, for the inbox filters (module docstring).
+    status = CharField(max_length=16, default=Status.NONE.value)
+    priority = CharField(max_length=16, default=Priority.NONE.value)
+    # A real foreign key, so the database clears the copy in the same statement that
+    # clears ``conversation.assignee`` when a user is deleted: a plain integer would
+    # outlive its user, and on SQLite a new user may be given the freed id and find
+    # someone else's tickets "assigned to me". Its index is partial (only assigned rows):
+    # the deletion looks rows up through it, and the many unassigned rows a send writes
+    # cost nothing there.
+    assignee = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+", index=False)
 
     class Meta:
         indexes = (
             (("conversation", "user"), True),
-            # The inbox page: one user's folder, newest first.
-            (("user", "message_type", "last_message", "conversation"), False),
             # The API's list: one user's conversations across every folder, newest first.
             (("user", "last_message", "conversation"), False),
             # Unread counts per folder and in total.
@@ -274,6 +288,27 @@ class Participant(BaseModel):
         # A SELECT without FROM: one row of counts, even from an empty table.
         row = Select(columns=counts).bind(cls._meta.database).tuples()[0]
         return {key: n for key, n in zip(keys, row, strict=True) if n}
+
+
+# The inbox page: one user's folder, newest first. The columns after the order are what
+# the filters check (read, follow-up and the shared state), so any filter combination is
+# checked inside the index, and a filtered count reads nothing else: widening this index
+# rather than adding one per filter keeps a send's cost per recipient where it was.
+Participant.add_index(
+    Participant.user,
+    Participant.message_type,
+    Participant.last_message,
+    Participant.conversation,
+    Participant.read,
+    Participant.follow_up,
+    Participant.status,
+    Participant.priority,
+    Participant.assignee,
+    name="participant_inbox",
+)
+Participant.add_index(
+    Participant.assignee, where=Participant.assignee.is_null(False), name="participant_assignee"
+)
 
 
 # The people a conversation row names, each joined under its own alias so API filters and

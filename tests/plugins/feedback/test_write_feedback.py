@@ -20,10 +20,10 @@ def test_feedback_goes_to_every_member_of_the_group_with_status_open(app, team, 
         "NONE",
     )
     rows = {
-        p.user.username: p.read
+        p.user.username: (p.read, p.status)
         for p in Participant.select().where(Participant.conversation == conversation)
     }
-    assert rows == {"ana": True, "ben": False}
+    assert rows == {"ana": (True, "OPEN"), "ben": (False, "OPEN")}
 
 
 def test_no_group_configured_is_a_clear_error_and_the_draft_is_kept(app, people, sign_in):

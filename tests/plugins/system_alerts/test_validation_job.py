@@ -57,6 +57,8 @@ def test_single_notification_priority_is_the_rules_importance(
     # Known variables filled in, an unknown one left as written.
     assert message.text == f"202610: 12 vs 10 ({importance.title()}) V{{x}}"
     assert {p.user_id for p in Participant.select()} == {people["ana"].id, people["ben"].id}
+    # Each copy carries the state the feedback filters read.
+    assert {(p.priority, p.status) for p in Participant.select()} == {(importance, "OPEN")}
     page = sign_in(job_app, "ana").get("/messages/VALIDATION_RESULT").get_data(as_text=True)
     assert "ANC 1-3 dropout violated at Ngelehun CHC" in page
 
