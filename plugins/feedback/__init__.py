@@ -30,7 +30,7 @@ from kernel.contributions import (
     MigrationSource,
     SettingsField,
 )
-from kernel.models import Conversation, Message, User, UserGroup
+from kernel.models import Conversation, Message, Participant, User, UserGroup
 from kernel.plugins import current_hooks
 from plugins.feedback import tools
 from plugins.feedback.sending import TICKET
@@ -120,27 +120,27 @@ def mailroom_inbox_filters(user: User, message_type: str) -> list[InboxFilter] |
     folder = current_hooks().message_type(message_type)
     if folder is None or not folder.feedback_tools or not is_team_member(user):
         return None
+    # The participant's copies of the conversation's state: checked inside the inbox
+    # index, with no join to ``conversation`` (see kernel.models.conversations).
     return [
         InboxFilter(
             key="status",
             label="Status",
             choices=tools.STATUS_LABELS[1:],
-            apply=lambda value: Conversation.status == value,
+            apply=lambda value: Participant.status == value,
         ),
         InboxFilter(
             key="priority",
             label="Priority",
             choices=tools.PRIORITY_LABELS,
-            apply=lambda value: Conversation.priority == value,
+            apply=lambda value: Participant.priority == value,
         ),
         InboxFilter(
             key="assignee",
             label="Assigned to",
             choices=[("me", "Assigned to me"), ("none", "Unassigned")],
             apply=lambda value: (
-                Conversation.assignee == user.id
-                if value == "me"
-                else Conversation.assignee.is_null()
+                Participant.assignee == user.id if value == "me" else Participant.assignee.is_null()
             ),
         ),
     ]

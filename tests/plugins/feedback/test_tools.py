@@ -207,6 +207,80 @@ def test_filters_by_status_priority_and_assignee_for_the_team(app, ticket, peopl
     )
 
 
+def test_filters_combine_priority_status_assignee_read_and_follow_up(app, ticket, people, sign_in):
+    from kernel.messaging import set_follow_up, start_conversation
+    from kernel.models import Priority, Status
+
+    with app.app_context():
+        other = start_conversation(
+            sender=people["eve"],
+            recipient_ids={people["ben"].id},
+            subject="Other",
+            text="x",
+            message_type="TICKET",
+            status=Status.OPEN,
+            priority=Priority.HIGH,
+        )
+    ben = sign_in(app, "ben")
+    ben.get(f"/conversations/{ticket.uid}")  # read
+    ben.post(f"/conversations/{ticket.uid}/actions/priority", {"priority": "LOW"})
+    ben.post(f"/conversations/{ticket.uid}/actions/status", {"status": "SOLVED"})
+    with app.app_context():
+        set_follow_up(people["ben"], [ticket.uid], True)
+
+    def listed(query: str) -> list[str]:
+        return subjects(ben.get(f"/messages/TICKET?{query}").get_data(as_text=True))
+
+    assert listed("status=OPEN&priority=HIGH") == ["Other"]
+    assert listed("priority=LOW") == ["Cannot enter October data"]
+    assert listed("status=SOLVED&priority=LOW&assignee=none&followup=yes") == [
+        "Cannot enter October data"
+    ]
+    assert listed("status=SOLVED&priority=HIGH") == []
+    assert listed("assignee=none&read=unread") == ["Other"]
+    # Assigned by someone else after ben's copy was written: ben's filters see it.
+    sign_in(app, "admin").post(
+        f"/conversations/{other.uid}/actions/assign", {"assignee": people["ben"].uid}
+    )
+    assert listed("assignee=none") == ["Cannot enter October data"]
+    assert listed("assignee=me&status=OPEN") == ["Other"]
+
+
+def test_every_team_filter_is_checked_on_participant_rows_alone(app, team, people):
+    """So the folder's count reads the inbox index without joining ``conversation``."""
+    from kernel.models.conversations import names_only_participant
+    from kernel.plugins import current_hooks
+
+    with app.app_context():
+        offered = current_hooks().inbox_filters(people["ben"], "TICKET")
+        assert {f.key for f in offered} >= {"status", "priority", "assignee", "read"}
+        for inbox_filter in offered:
+            for value, _ in inbox_filter.choices:
+                assert names_only_participant(inbox_filter.apply(value)), (inbox_filter.key, value)
+
+
+def test_team_member_who_joined_later_gets_the_tickets_current_state(
+    app, ticket, team, people, sign_in
+):
+    from kernel.people import add_group_members
+
+    ben = sign_in(app, "ben")
+    ben.post(f"/conversations/{ticket.uid}/actions/status", {"status": "PENDING"})
+    ben.post(f"/conversations/{ticket.uid}/actions/priority", {"priority": "HIGH"})
+    ben.post(f"/conversations/{ticket.uid}/actions/assign", {"assignee": "me"})
+    with app.app_context():
+        add_group_members(team, [people["tess"].id])
+    copy = Participant.get(
+        (Participant.conversation == ticket.id) & (Participant.user == people["tess"].id)
+    )
+    assert (copy.status, copy.priority, copy.assignee_id) == ("PENDING", "HIGH", people["ben"].id)
+    tess = sign_in(app, "tess")
+    assert subjects(
+        tess.get("/messages/TICKET?status=PENDING&priority=HIGH").get_data(as_text=True)
+    ) == ["Cannot enter October data"]
+    assert subjects(tess.get("/messages/TICKET?assignee=none").get_data(as_text=True)) == []
+
+
 def test_bulk_status_and_priority(app, ticket, people, sign_in):
     from kernel.messaging import start_conversation
     from kernel.models import Status
