@@ -304,7 +304,7 @@ def seed(
                 read = user_id == sender or rng.random() < 0.7
                 p_rows.append(
                     (next_participant, conversation_id, user_id, message_type, when, read,
-                     rng.random() < 0.05)
+                     rng.random() < 0.05, status, priority, assignee)
                 )  # fmt: skip
                 next_participant += 1
         with db.atomic():
@@ -324,7 +324,7 @@ def seed(
             write.insert(
                 "participant",
                 ("id", "conversation_id", "user_id", "message_type", "last_message", "read",
-                 "follow_up"),
+                 "follow_up", "status", "priority", "assignee_id"),
                 p_rows,
             )  # fmt: skip
             write.insert_search(s_rows)
