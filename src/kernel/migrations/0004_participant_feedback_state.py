@@ -44,6 +44,11 @@ def up(migrator, db):
     db.execute_sql(
         f"CREATE INDEX {ASSIGNEE_INDEX} ON participant (assignee_id) WHERE assignee_id IS NOT NULL"
     )
+    if not isinstance(db, SqliteDatabase):  # noqa: F405
+        # Statistics for the new columns now rather than at autovacuum's next pass: without
+        # them the planner misjudged "assigned to me" (8 ms instead of 2 on the national
+        # dataset). Half a second there. SQLite keeps no statistics here.
+        db.execute_sql("ANALYZE participant")
 
 
 def backfill(db):
