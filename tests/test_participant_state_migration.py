@@ -68,7 +68,7 @@ def test_upgrading_a_database_with_tickets_copies_their_state(tmp_path):
                 read=False, follow_up=False,
             ).execute()  # fmt: skip
 
-    assert runner.up() == [NAME]
+    assert runner.up(target=NAME) == [NAME]
     assert copies(database) == {
         (cid, user): (status, priority, assignee)
         for cid, (_, status, priority, assignee) in states.items()
@@ -88,7 +88,7 @@ def test_upgrading_a_database_with_tickets_copies_their_state(tmp_path):
     assert not {"status", "priority", "assignee_id"} & columns
     indexes = {index.name for index in database.get_indexes("participant")}
     assert OLD_INDEX in indexes and "participant_inbox" not in indexes
-    assert runner.up() == [NAME]
+    assert runner.up(target=NAME) == [NAME]
     database.close()
 
 
