@@ -2,11 +2,15 @@
 assignee — and the inbox index widens to cover every column an inbox filter checks.
 
 The feedback filters (status, priority, assignee) named ``conversation`` columns, so a
-filtered folder joined ``conversation`` row by row to count and to page: 20–50 ms for a
-folder of 10,000 tickets. With the copies, and with read, follow-up and the copies at the
-end of the inbox index, any filter combination is checked inside that index: the count
-reads index entries alone and the page walks them in inbox order (about 1 ms). One wider
-index, not one per filter, so a send writes no more index entries per recipient.
+filtered folder joined ``conversation`` row by row to count and to page. With the copies,
+and with read, follow-up and the copies at the end of the inbox index, any filter
+combination is checked inside that index: the count reads index entries alone and the
+page walks them in inbox order. For a folder of 10,000 tickets a filtered page's SQL went
+from 23–31 ms to 2–3 ms on SQLite, and from 25–200 ms to 4–6 ms on PostgreSQL.
+
+One wider index replaces the old one, so a send writes no more index entries per
+recipient (its time was unchanged within noise). An index led by status as well would save
+another half millisecond on a status filter and cost every send a whole B-tree more.
 
 ``participant.assignee_id`` is a foreign key ON DELETE SET NULL like
 ``conversation.assignee_id``, so deleting a user clears both copies in one statement. Its
