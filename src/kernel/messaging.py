@@ -339,12 +339,14 @@ def add_participants(conversation: Conversation, user_ids: Iterable[int]) -> int
     Their copies take the conversation's state as stored now, not as ``conversation``
     was read earlier. On PostgreSQL the conversation row stays locked until commit, so a
     concurrent :func:`change_state` either comes first (and its values are copied) or
-    waits and then updates these rows too; SQLite runs one writer at a time.
+    waits and then updates these rows too; SQLite runs one writer at a time. The lock is
+    the one an UPDATE takes (``NO KEY``): it does not wait for transactions that are only
+    adding messages or participants to the conversation.
     """
     with database.atomic():
         current = Conversation.select().where(Conversation.id == conversation.id)
         if is_postgresql():
-            current = current.for_update()
+            current = current.for_update("FOR NO KEY UPDATE")
         stored = current.get()
         existing = {
             user_id
