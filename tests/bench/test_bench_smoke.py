@@ -19,6 +19,19 @@ def test_generator_writes_a_small_dataset_the_inbox_and_search_can_read(ctx):
     assert Participant.select().where(Participant.user == heavy).count() == 60
     types = {row.message_type for row in Conversation.select(Conversation.message_type)}
     assert types == {"PRIVATE", "TICKET", "SYSTEM", "VALIDATION_RESULT"}
+    # Each participant row carries its conversation's state, as the kernel writes it.
+    mismatched = (
+        Participant.select()
+        .join(Conversation)
+        .where(
+            (Participant.status != Conversation.status)
+            | (Participant.priority != Conversation.priority)
+            | (Participant.assignee.is_null() != Conversation.assignee.is_null())
+            | (Participant.assignee != Conversation.assignee)
+        )
+    )
+    assert mismatched.count() == 0
+    assert Participant.select().where(Participant.status == "OPEN").count() > 0
     # The search index was written with the messages: a word of every text finds rows.
     hits = Participant.select().where(
         matching_conversations(parse_query("district"), include_internal=True)
