@@ -162,6 +162,7 @@ INBOX_CASES = [
     "/messages/SYSTEM",
     "/messages/VALIDATION_RESULT",
     "/messages/PRIVATE?read=unread",
+    "/messages/PRIVATE?followup=yes",
     "/messages/TICKET?status=OPEN&priority=HIGH",
     "/messages/TICKET?assignee=me&read=unread",
     "/messages/TICKET?status=SOLVED&priority=LOW&assignee=none&followup=yes",
