@@ -162,14 +162,15 @@ ONE_FIELDS = (
 
 
 # Properties that are columns of the caller's own participant row.
-OWN_PROPERTIES = {"messageType", "read", "followUp", "lastMessage"}
+OWN_PROPERTIES = {"messageType", "status", "priority", "read", "followUp", "lastMessage"}
 
 
 def conversation_properties() -> list[ApiProperty]:
     """What ``filter`` and ``order`` may name on a conversation list.
 
     ``read``, ``followUp``, ``lastMessage`` and ``messageType`` are the caller's own
-    participant row, so they are SQL on ``participant`` and use its indexes.
+    participant row, and ``status`` and ``priority`` its copies of the conversation's
+    (kept in step on write), so they are SQL on ``participant`` and use its indexes.
     """
     subject = Conversation.subject
     return [
@@ -178,8 +179,8 @@ def conversation_properties() -> list[ApiProperty]:
         ApiProperty("name", subject),
         ApiProperty("displayName", subject),
         ApiProperty("messageType", Participant.message_type),
-        ApiProperty("status", Conversation.status, type=ENUM, choices=tuple(Status)),
-        ApiProperty("priority", Conversation.priority, type=ENUM, choices=tuple(Priority)),
+        ApiProperty("status", Participant.status, type=ENUM, choices=tuple(Status)),
+        ApiProperty("priority", Participant.priority, type=ENUM, choices=tuple(Priority)),
         ApiProperty("assignee.id", ASSIGNEE.uid, nullable=True),
         ApiProperty("lastSender.id", LAST_SENDER.uid, nullable=True),
         ApiProperty("read", Participant.read, type=BOOLEAN),
