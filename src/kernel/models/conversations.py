@@ -203,18 +203,20 @@ def _search_page(
     own = [condition for condition in conditions if names_only_participant(condition)]
     others = [condition for condition in conditions if not names_only_participant(condition)]
     where += own
-    if others:
-        # Conditions on the conversation are checked row by row, then the search: never
-        # a join, which PostgreSQL may make by reading every conversation with that
-        # status (100 ms) rather than the few hundred rows a page needs.
-        conversation = Conversation.select(SQL("1")).where(
-            Conversation.id == Participant.conversation,
-            *others,
-            search.condition(Conversation.id),
-        )
-        where.append(_row_check(conversation))
-    else:
+    # The few conversations hit are where the query starts: they must name the row itself.
+    checked_with_conversation = bool(others) and not search.are_few
+    if not checked_with_conversation:
         where.append(search.condition(Participant.conversation))
+    if others:
+        # Conditions on the conversation are checked row by row (then a common word's
+        # search): never a join, which PostgreSQL may make by reading every conversation
+        # with that status (100 ms) rather than the few hundred rows a page needs.
+        conversation = Conversation.select(SQL("1")).where(
+            Conversation.id == Participant.conversation, *others
+        )
+        if checked_with_conversation:
+            conversation = conversation.where(search.condition(Conversation.id))
+        where.append(_row_check(conversation))
     # Conversation ids, not participant ids: a user has one row per conversation, and the
     # id is in the folder's index, so PostgreSQL walks the index alone.
     found = Participant.select(Participant.conversation).where(*where).order_by(*_inbox_order())

@@ -31,6 +31,8 @@ from kernel.search.text import words
 
 MAX_QUERY_LENGTH = 200
 MIN_PREFIX_LENGTH = 2
+# The longest prefix the SQLite index keeps an index of its own for ("prefix = '2 3'").
+PREFIX_INDEX_LENGTH = 3
 # A search hitting at least this many messages (the reader may see) is common: its
 # conversations are not collected but each folder row is checked (see find_matches).
 COMMON_MATCHES = 2000
@@ -104,7 +106,11 @@ class Matches:
 
 def find_matches(query: SearchQuery, include_internal: bool) -> Matches | None:
     """Look up a search in the full-text index, reading at most :data:`COMMON_MATCHES`
-    hits (one query; two on SQLite when a word is not common as a whole word).
+    hits.
+
+    The hits are collected through the rarest word alone (the others are checked on each
+    of its messages), so "vaccine zanzibar" reads zanzibar's few messages and never
+    vaccine's million; a search whose every word is common is not collected at all.
 
     :param query: from :func:`parse_query`.
     :param include_internal: whether internal messages may be hit, which is
@@ -118,14 +124,17 @@ def find_matches(query: SearchQuery, include_internal: bool) -> Matches | None:
         return Matches(query.words, include_internal, conversation_ids=())
     common = Matches(query.words, include_internal, conversation_ids=None)
     if is_sqlite():
-        if _sqlite_common_as_whole_words(query.words, include_internal):
-            return common
-        hits = _sqlite_hits(query.words, include_internal)
+        driver = _sqlite_rarest_word(query.words, include_internal)
+        hits = _sqlite_hits
     else:
-        hits = _postgresql_hits(query.words, include_internal)
-    found = [conversation_id for (conversation_id,) in database.execute(hits.limit(COMMON_MATCHES))]
-    if len(found) < COMMON_MATCHES:
-        return Matches(query.words, include_internal, tuple(sorted(set(found))))
+        driver = _postgresql_rarest_word(query.words)
+        hits = _postgresql_hits
+    if driver is None:
+        return common
+    found = database.execute(hits(query.words, driver, include_internal).limit(COMMON_MATCHES))
+    conversation_ids = [conversation_id for (conversation_id,) in found]
+    if len(conversation_ids) < COMMON_MATCHES:
+        return Matches(query.words, include_internal, tuple(sorted(set(conversation_ids))))
     return common
 
 
@@ -150,37 +159,76 @@ _FTS5_CONTENT = Table("message_search_content", ("id", "c0", "c1", "c2"))
 _TSVECTOR = Table("message_search", ("conversation_id", "internal", "document"))
 
 
-def _sqlite_common_as_whole_words(query_words: tuple[str, ...], include_internal: bool) -> bool:
-    """Whether the words, each taken whole, are together in at least
-    :data:`COMMON_MATCHES` messages: then as prefixes they are too.
+def _sqlite_rarest_word(query_words: tuple[str, ...], include_internal: bool) -> str | None:
+    """A word found in fewer than :data:`COMMON_MATCHES` messages, to collect the hits
+    by; None when the search is common.
 
-    Asked first because it is cheap: FTS5 reads a whole word's list lazily and stops at
-    the limit, but answers a prefix of four letters or more ("vaccine*") by merging the
-    lists of every word it begins, whole, before the first row (30 ms for "vaccine";
-    prefixes of two and three letters have an index of their own).
+    FTS5 reads a whole word's list lazily and stops at a limit, and so it does for
+    prefixes of two or three letters (they have an index of their own); but it answers
+    a longer prefix ("vaccine*") by merging the lists of every word it begins, whole,
+    before its first row: 30 ms for "vaccine". So the cheap counts come first, in one
+    statement: the words together taken whole (if common, so are their prefixes), and
+    for each word its whole count and a bound on its prefix count (a longer word's
+    hits are among those of its first three letters). Only when no word is proved rare
+    are longer words counted as prefixes, real words before partial ones ("vacc", being
+    typed), stopping at the first rare one.
     """
-    if all(len(word) < MIN_PREFIX_LENGTH for word in query_words):
-        return False  # one-letter words are matched whole anyway: nothing to gain
-    whole = _sqlite_hits(query_words, include_internal, prefixes=False).limit(COMMON_MATCHES)
-    counted = Select([whole], [fn.COUNT(SQL("*"))])
-    return database.execute(counted).fetchone()[0] >= COMMON_MATCHES
+    whole = [_fts5_string(word, prefix=False) for word in query_words]
+    bounds = [_fts5_string(word[:PREFIX_INDEX_LENGTH]) for word in query_words]
+    together, *counts = _sqlite_counts([" ".join(whole), *whole, *bounds], include_internal)
+    whole_counts = dict(zip(query_words, counts[: len(query_words)], strict=True))
+    bound_counts = dict(zip(query_words, counts[len(query_words) :], strict=True))
+    if together >= COMMON_MATCHES:
+        return None
+    proved_rare = [word for word in query_words if bound_counts[word] < COMMON_MATCHES]
+    if proved_rare:
+        return min(proved_rare, key=bound_counts.__getitem__)
+    # Every word begins with three common letters; a word of three letters or fewer is
+    # then common itself.
+    unknown = [
+        word
+        for word in query_words
+        if len(word) > PREFIX_INDEX_LENGTH and whole_counts[word] < COMMON_MATCHES
+    ]
+    for word in sorted(unknown, key=whole_counts.__getitem__, reverse=True):
+        if _sqlite_counts([_fts5_string(word)], include_internal)[0] < COMMON_MATCHES:
+            return word
+    return None
 
 
-def _sqlite_hits(
-    query_words: tuple[str, ...], include_internal: bool, prefixes: bool = True
-) -> Any:
-    """The conversation of each matching message, read off the index's rowids alone (see
-    the migration ``0003_search_index``), in rowid order."""
-    # Each word is an FTS5 string ("…"), so nothing in it is read as an operator
-    # (NEAR, OR, column filters); strings side by side are AND-ed.
-    match = " ".join(_fts5_string(word, prefixes) for word in query_words)
-    hits = _FTS5.select(_FTS5.rowid / CONVERSATION_SPAN).where(
-        Expression(_FTS5.message_search, "MATCH", match)
+def _sqlite_counts(matches: list[str], include_internal: bool) -> list[int]:
+    """How many messages each FTS5 query matches, counting no further than
+    :data:`COMMON_MATCHES` (one statement)."""
+    counts = []
+    for match in matches:
+        hits = _FTS5.select(SQL("1")).where(Expression(_FTS5.message_search, "MATCH", match))
+        if not include_internal:
+            hits = hits.where(_visible(_FTS5.rowid))
+        counts.append(Select([hits.limit(COMMON_MATCHES)], [fn.COUNT(SQL("*"))]))
+    return list(database.execute(Select(columns=counts)).fetchone())
+
+
+def _sqlite_hits(query_words: tuple[str, ...], driver: str, include_internal: bool) -> Any:
+    """The conversation of each message matching ``driver``, read off the index's rowids
+    alone (see the migration ``0003_search_index``), each message's stored words checked
+    for the other words."""
+    # An FTS5 string ("…"): nothing in it is read as an operator (NEAR, OR, columns).
+    hits = _FTS5.select(_FTS5.rowid).where(
+        Expression(_FTS5.message_search, "MATCH", _fts5_string(driver))
     )
     if not include_internal:
-        # The rowid's lowest bit is the internal flag. (peewee's % is LIKE, not modulo.)
-        hits = hits.where(_FTS5.rowid.bin_and(1) == 0)
-    return hits
+        hits = hits.where(_visible(_FTS5.rowid))
+    others = [word for word in query_words if word != driver]
+    if not others:
+        return hits.select(_FTS5.rowid / CONVERSATION_SPAN)
+    return _FTS5_CONTENT.select(_FTS5_CONTENT.id / CONVERSATION_SPAN).where(
+        _FTS5_CONTENT.id.in_(hits), *_stored_words_hold(others)
+    )
+
+
+def _visible(rowid: Any) -> Any:
+    # The rowid's lowest bit is the internal flag. (peewee's % is LIKE, not modulo.)
+    return rowid.bin_and(1) == 0
 
 
 def _sqlite_row_check(query_words: tuple[str, ...], include_internal: bool, conversation: Any):
@@ -194,15 +242,21 @@ def _sqlite_row_check(query_words: tuple[str, ...], include_internal: bool, conv
     told the same word characters), so a word found after a space is a token it begins.
     """
     first = conversation * CONVERSATION_SPAN
-    # printf reads a NULL column as empty, where || would make the whole text NULL.
-    words_of_message = fn.printf(" %s %s %s ", _FTS5_CONTENT.c0, _FTS5_CONTENT.c1, _FTS5_CONTENT.c2)
     messages = _FTS5_CONTENT.select(SQL("1")).where(
         _FTS5_CONTENT.id.between(first, first + (CONVERSATION_SPAN - 1)),
-        *(fn.instr(words_of_message, _word_start(word)) > 0 for word in query_words),
+        *_stored_words_hold(query_words),
     )
     if not include_internal:
-        messages = messages.where(_FTS5_CONTENT.id.bin_and(1) == 0)
+        messages = messages.where(_visible(_FTS5_CONTENT.id))
     return fn.EXISTS(messages)
+
+
+def _stored_words_hold(query_words: list[str] | tuple[str, ...]) -> list[Any]:
+    """Conditions on a row of the index's stored words: it holds every word (as FTS5
+    would match it, see :func:`_sqlite_row_check`)."""
+    # printf reads a NULL column as empty, where || would make the whole text NULL.
+    words_of_message = fn.printf(" %s %s %s ", _FTS5_CONTENT.c0, _FTS5_CONTENT.c1, _FTS5_CONTENT.c2)
+    return [fn.instr(words_of_message, _word_start(word)) > 0 for word in query_words]
 
 
 def _word_start(word: str) -> str:
@@ -216,8 +270,51 @@ def _fts5_string(word: str, prefix: bool = True) -> str:
     return quoted + "*" if prefix and len(word) >= MIN_PREFIX_LENGTH else quoted
 
 
-def _postgresql_hits(query_words: tuple[str, ...], include_internal: bool) -> Any:
-    hits = _TSVECTOR.select(_TSVECTOR.conversation_id).where(_tsquery_match(query_words))
+# Per word, the estimated share of messages holding it (as a prefix; one letter whole),
+# from the statistics ANALYZE keeps on the document column: its most common lexemes.
+_POSTGRESQL_WORD_SHARES = """
+SELECT word, (
+    SELECT sum(share) FROM unnest(
+        stats.most_common_elems::text::text[], stats.most_common_elem_freqs
+    ) AS lexeme(element, share)
+    WHERE CASE WHEN length(word) >= %s THEN starts_with(element, word) ELSE element = word END
+), (SELECT reltuples FROM pg_class WHERE oid = to_regclass('message_search'))
+FROM unnest(%s::text[]) AS word
+LEFT JOIN pg_stats AS stats ON stats.schemaname = current_schema()
+    AND stats.tablename = 'message_search' AND stats.attname = 'document'
+"""
+
+
+def _postgresql_rarest_word(query_words: tuple[str, ...]) -> str | None:
+    """The word to collect the hits by: the rarest by PostgreSQL's statistics; None when
+    they say the search is common.
+
+    Statistics, not a capped count: the planner answers a count of a word in half a
+    percent of messages (a person's name) by scanning the table until it has enough,
+    70 ms. Words the statistics do not list are rarer than any they do.
+    """
+    rows = database.execute_sql(_POSTGRESQL_WORD_SHARES, (MIN_PREFIX_LENGTH, list(query_words)))
+    shares, messages = {}, 0.0
+    for word, share, reltuples in rows:
+        shares[word] = float(share or 0)
+        messages = float(reltuples or 0)
+    rarest = min(query_words, key=lambda word: (shares[word], -len(word)))
+    together = messages
+    for word in query_words:
+        together *= shares[word]  # as if the words were independent
+    if messages * shares[rarest] >= COMMON_MATCHES and together >= COMMON_MATCHES:
+        return None
+    return rarest
+
+
+def _postgresql_hits(query_words: tuple[str, ...], driver: str, include_internal: bool) -> Any:
+    """The conversation of each message matching ``driver`` through the GIN index, each
+    message checked for the other words too."""
+    hits = _TSVECTOR.select(_TSVECTOR.conversation_id).where(_tsquery_match((driver,)))
+    if len(query_words) > 1:
+        # The function, not the operator: PostgreSQL does not use the index for it, so
+        # it cannot choose to read every hit of a common word from the index first.
+        hits = hits.where(fn.ts_match_vq(_TSVECTOR.document, _tsquery(query_words)))
     if not include_internal:
         hits = hits.where(_TSVECTOR.internal == False)
     return hits
@@ -240,8 +337,11 @@ def _postgresql_row_check(
 
 
 def _tsquery_match(query_words: tuple[str, ...]) -> Any:
-    tsquery = " & ".join(_tsquery_operand(word) for word in query_words)
-    return Expression(_TSVECTOR.document, "@@", fn.to_tsquery("simple", tsquery))
+    return Expression(_TSVECTOR.document, "@@", _tsquery(query_words))
+
+
+def _tsquery(query_words: tuple[str, ...]) -> Any:
+    return fn.to_tsquery("simple", " & ".join(_tsquery_operand(word) for word in query_words))
 
 
 def _tsquery_operand(word: str) -> str:
