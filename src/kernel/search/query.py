@@ -9,8 +9,9 @@ never query syntax, so nothing a user types can break the SQL.
 A search is answered one of two ways, chosen by a capped look into the full-text index
 (:func:`find_matches`):
 
-- words in few messages: the index lists them, and the folder is narrowed to their
-  conversations, each looked up by its (conversation, user) key;
+- a word in few messages: the index lists them (the other words are checked on each),
+  and the folder is narrowed to their conversations, each looked up by its
+  (conversation, user) key;
 - words in many messages ("vaccine" is in a third of them): collecting the hits would
   read up to a million index entries, so the reader's folder is walked newest first
   instead and each conversation checked on its own. That stops as soon as the page and
@@ -92,10 +93,9 @@ class Matches:
     def condition(self, conversation: Any = Participant.conversation) -> Any:
         """A condition on a row naming a conversation: one of its messages matches.
 
-        :param conversation: the column holding the conversation id. A query joining
-            ``conversation`` passes ``Conversation.id``: the check then waits until the
-            row has passed the conversation's own filters (status, priority …), which
-            are cheaper.
+        :param conversation: the column holding the conversation id. A check made on
+            the conversation's row passes ``Conversation.id``: it then runs only once
+            the row has passed the conversation's own, cheaper, filters (status …).
         """
         if self.conversation_ids is not None:
             return conversation.in_(self.conversation_ids)
