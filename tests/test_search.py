@@ -667,3 +667,46 @@ def test_postgresql_statistics_tell_common_words_from_rare_ones(
     assert search(ben, "polio") == [f"Polio round {n}" for n in range(5, -1, -1)]
     assert search(ben, "polio zanzibar") == ["Polio round 2"]
     assert search(ben, "zanzibar round") == ["Polio round 2"]
+
+
+def test_sqlite_tells_a_common_word_being_typed_from_a_rare_one(
+    each_way, make_app, people, sign_in, monkeypatch
+):
+    """On SQLite a word of four letters or more whose first three are common ("vacc",
+    typed on the way to "vaccine") is known common from the newest messages, without
+    counting it as a prefix; one those messages do not show ("vacu") is counted, and a
+    rare one collects its hits."""
+    from kernel.db import is_sqlite
+    from kernel.search import find_matches, parse_query
+
+    app = make_app()
+    with app.app_context():
+        if not is_sqlite() or each_way != "few-hits":
+            pytest.skip("SQLite's prefix counts; the search is not forced either way")
+        for n in range(12):
+            start_conversation(
+                sender=people["ana"],
+                recipient_ids={people["ben"].id},
+                subject=f"Vaccine round {n}",
+                text="Vacuum flask broken." if n == 3 else "On track.",
+                message_type="PRIVATE",
+            )
+    monkeypatch.setattr(kernel.search.query, "COMMON_MATCHES", 5)
+    monkeypatch.setattr(kernel.search.query, "COMMON_LATELY", 10)
+    counted = []
+    original = kernel.search.query._sqlite_counts
+
+    def counting(matches, include_internal):
+        counted.extend(matches)
+        return original(matches, include_internal)
+
+    monkeypatch.setattr(kernel.search.query, "_sqlite_counts", counting)
+    with app.app_context():
+        assert not find_matches(parse_query("vacc"), include_internal=False).are_few
+        assert '"vacc"*' not in counted
+        assert find_matches(parse_query("vacu"), include_internal=False).are_few
+        assert '"vacu"*' in counted
+    ben = sign_in(app, "ben")
+    assert search(ben, "vacc round 11") == ["Vaccine round 11"]
+    assert search(ben, "vacc round 1") == ["Vaccine round 1"]  # one letter: whole
+    assert search(ben, "vacu") == ["Vaccine round 3"]

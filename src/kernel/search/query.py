@@ -34,6 +34,10 @@ MAX_QUERY_LENGTH = 200
 MIN_PREFIX_LENGTH = 2
 # The longest prefix the SQLite index keeps an index of its own for ("prefix = '2 3'").
 PREFIX_INDEX_LENGTH = 3
+# SQLite: a word being typed ("vacc") found in this many of the newest messages read is
+# common; counting its hits as a prefix would merge the lists of every word it begins.
+RECENT_MESSAGES = 2000
+COMMON_LATELY = 10
 # A search hitting at least this many messages (the reader may see) is common: its
 # conversations are not collected but each folder row is checked (see find_matches).
 COMMON_MATCHES = 2000
@@ -170,8 +174,9 @@ def _sqlite_rarest_word(query_words: tuple[str, ...], include_internal: bool) ->
     statement: the words together taken whole (if common, so are their prefixes), and
     for each word its whole count and a bound on its prefix count (a longer word's
     hits are among those of its first three letters). Only when no word is proved rare
-    are longer words counted as prefixes, real words before partial ones ("vacc", being
-    typed), stopping at the first rare one.
+    are longer words counted as prefixes, real words before partial ones, stopping at
+    the first rare one; a word being typed that the newest messages show to be common
+    ("vacc") is not counted at all.
     """
     whole = [_fts5_string(word, prefix=False) for word in query_words]
     bounds = [_fts5_string(word[:PREFIX_INDEX_LENGTH]) for word in query_words]
@@ -190,10 +195,26 @@ def _sqlite_rarest_word(query_words: tuple[str, ...], include_internal: bool) ->
         for word in query_words
         if len(word) > PREFIX_INDEX_LENGTH and whole_counts[word] < COMMON_MATCHES
     ]
+    lately = _sqlite_recent_hits(unknown) if unknown else {}
     for word in sorted(unknown, key=whole_counts.__getitem__, reverse=True):
+        if lately[word] >= COMMON_LATELY:
+            continue
         if _sqlite_counts([_fts5_string(word)], include_internal)[0] < COMMON_MATCHES:
             return word
     return None
+
+
+def _sqlite_recent_hits(query_words: list[str]) -> dict[str, int]:
+    """How many of the :data:`RECENT_MESSAGES` newest messages hold each word (one
+    statement reading their stored words: 2 ms)."""
+    newest = (
+        _FTS5_CONTENT.select(_FTS5_CONTENT.c0, _FTS5_CONTENT.c1, _FTS5_CONTENT.c2)
+        .order_by(_FTS5_CONTENT.id.desc())
+        .limit(RECENT_MESSAGES)
+    )
+    counts = [fn.SUM(holds) for holds in _stored_words_hold(query_words, newest.c)]
+    row = database.execute(Select([newest], counts)).fetchone()
+    return {word: count or 0 for word, count in zip(query_words, row, strict=True)}
 
 
 def _sqlite_counts(matches: list[str], include_internal: bool) -> list[int]:
@@ -251,11 +272,16 @@ def _sqlite_row_check(query_words: tuple[str, ...], include_internal: bool, conv
     return fn.EXISTS(messages)
 
 
-def _stored_words_hold(query_words: list[str] | tuple[str, ...]) -> list[Any]:
-    """Conditions on a row of the index's stored words: it holds every word (as FTS5
-    would match it, see :func:`_sqlite_row_check`)."""
+def _stored_words_hold(query_words: list[str] | tuple[str, ...], columns: Any = None) -> list[Any]:
+    """Conditions on a row of the index's stored words, one per word: it holds the word
+    (as FTS5 would match it, see :func:`_sqlite_row_check`).
+
+    :param columns: where the stored words are read (a subquery's ``.c``), if not from
+        the table itself.
+    """
+    source = _FTS5_CONTENT if columns is None else columns
     # printf reads a NULL column as empty, where || would make the whole text NULL.
-    words_of_message = fn.printf(" %s %s %s ", _FTS5_CONTENT.c0, _FTS5_CONTENT.c1, _FTS5_CONTENT.c2)
+    words_of_message = fn.printf(" %s %s %s ", source.c0, source.c1, source.c2)
     return [fn.instr(words_of_message, _word_start(word)) > 0 for word in query_words]
 
 
