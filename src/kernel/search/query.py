@@ -6,7 +6,7 @@ which match only themselves (a one-letter prefix would read most of the index).
 Punctuation only separates words: quotes, stars, colons, ``OR``, ``NEAR(`` or ``-`` are
 never query syntax, so nothing a user types can break the SQL.
 
-A search is answered one of two ways, chosen by a capped look into the full-text index
+A search is answered one of two ways, chosen by a cheap look at how common its words are
 (:func:`find_matches`):
 
 - a word in few messages: the index lists them (the other words are checked on each),
