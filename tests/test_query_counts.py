@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+import kernel.search.query
 from kernel.messaging import add_participants, add_reply
 from kernel.models import Setting, UserGroup
 from kernel.people import create_user
@@ -46,6 +47,16 @@ def _more_conversations(app, people, converse, count: int, message_type: str = "
             add_participants(conversation, extra)
 
 
+@pytest.fixture(params=["few-hits", "folder-walk"])
+def search_way(request, monkeypatch):
+    """A search answered from the index's hits, or with every word common (each folder
+    row checked: see kernel.search.query)."""
+    if request.param == "folder-walk":
+        monkeypatch.setattr(kernel.search.query, "COMMON_MATCHES", 1)
+    return request.param
+
+
+@pytest.mark.usefixtures("search_way")
 @pytest.mark.parametrize(
     "url",
     [
@@ -62,6 +73,7 @@ def test_inbox_page_queries_do_not_grow_with_its_rows(app, people, converse, sig
     assert _queries(app, ben, url) == few
 
 
+@pytest.mark.usefixtures("search_way")
 def test_feedback_folder_with_every_filter_costs_the_same_queries(
     app, people, converse, sign_in, feedback_team
 ):

@@ -37,6 +37,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # package, such as a site's own module).
         "EXTRA_PLUGINS": _import_paths(os.environ.get("MAILROOM_EXTRA_PLUGINS")),
         "PAGE_SIZE": 50,
+        # A search counts its matches up to here ("More than 1,000 conversations match"):
+        # an exact count of a common word would check every conversation of a folder.
+        "SEARCH_COUNT_LIMIT": 1000,
         # The largest request body: DHIS2 metadata exports for a whole country are tens of
         # megabytes; anything larger is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
     JOIN,
@@ -38,10 +38,13 @@ from peewee import (
     fn,
 )
 
-from kernel.db import BaseModel
+from kernel.db import BaseModel, is_sqlite
 from kernel.models.clock import utcnow
 from kernel.models.users import User
 from kernel.uid import generate_uid
+
+if TYPE_CHECKING:
+    from kernel.search import Matches
 
 
 class Priority(StrEnum):
@@ -123,48 +126,146 @@ class Conversation(BaseModel):
 
 @dataclass
 class InboxPage:
-    """One page of a user's folder: participant rows with their conversations attached."""
+    """One page of a user's folder: participant rows with their conversations attached.
+
+    ``total`` counts the folder's conversations (with its filters), unless ``exact`` is
+    False: a search stops counting once it is sure of more than ``total`` (see
+    :func:`inbox_for`), and the number of pages is then unknown.
+    """
 
     rows: list[Participant]
     page: int
     page_size: int
     total: int
+    exact: bool = True
 
     @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+    def page_count(self) -> int | None:
+        """How many pages, or None when the total is not known."""
+        return max(1, -(-self.total // self.page_size)) if self.exact else None
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.page_count
+        return not self.exact or self.page * self.page_size < self.total
 
 
 def inbox_for(
-    user: User, message_type: str, conditions: Iterable[Any], page: int, page_size: int
+    user: User,
+    message_type: str,
+    conditions: Iterable[Any],
+    page: int,
+    page_size: int,
+    search: Matches | None = None,
+    count_limit: int | None = None,
 ) -> InboxPage:
-    """A user's folder, newest activity first, with the filters' SQL conditions applied.
+    """A user's folder, newest activity first, with the filters' SQL conditions applied
+    and, given a search, narrowed to its matches.
 
-    Two queries whatever the page size: the count and the page (conversation and last
-    sender joined, so rendering needs no more). The count joins ``conversation`` only
-    when a condition names it: otherwise it reads the participant index alone (joining
-    cost 15 times more for a folder of 30,000 conversations).
+    Two queries whatever the page size. Without a search: the count and the page
+    (conversation and last sender joined, so rendering needs no more). The count joins
+    ``conversation`` only when a condition names it: otherwise it reads the participant
+    index alone (joining cost 15 times more for a folder of 30,000 conversations).
+
+    With a search, an exact count could mean checking every conversation of the folder,
+    or every hit of a common word: the matches are counted up to ``count_limit`` (or to
+    the end of the page asked for, if further; None: all of them) and the total is
+    exact only when fewer were found. One query finds the conversation ids of the
+    matching rows that far, in inbox order; the second reads the page's rows by id.
     """
-    last_sender = User.alias("last_sender")
     conditions = list(conditions)
+    if search is not None:
+        return _search_page(user, message_type, conditions, search, page, page_size, count_limit)
     where = [Participant.user == user, Participant.message_type == message_type, *conditions]
     counted = Participant.select()
     if not all(names_only_participant(condition) for condition in conditions):
         counted = counted.join(Conversation)
     total = counted.where(*where).count()
-    rows = (
+    rows = _page_rows().where(*where).order_by(*_inbox_order()).paginate(page, page_size)
+    return InboxPage(rows=list(rows), page=page, page_size=page_size, total=total)
+
+
+def _search_page(
+    user: User,
+    message_type: str,
+    conditions: list[Any],
+    search: Matches,
+    page: int,
+    page_size: int,
+    count_limit: int | None,
+) -> InboxPage:
+    if search.are_few:
+        # A few conversations are hit: each is looked up by its (conversation, user) key.
+        # The unary plus keeps SQLite from walking the whole folder by the user's index.
+        where = [_unindexed(Participant.user) == user.id]
+        where.append(_unindexed(Participant.message_type) == message_type)
+    else:
+        where = [Participant.user == user, Participant.message_type == message_type]
+    own = [condition for condition in conditions if names_only_participant(condition)]
+    others = [condition for condition in conditions if not names_only_participant(condition)]
+    where += own
+    # The few conversations hit are where the query starts: they must name the row itself.
+    checked_with_conversation = bool(others) and not search.are_few
+    if not checked_with_conversation:
+        where.append(search.condition(Participant.conversation))
+    if others:
+        # Conditions on the conversation are checked row by row (then a common word's
+        # search): never a join, which PostgreSQL may make by reading every conversation
+        # with that status (100 ms) rather than the few hundred rows a page needs.
+        conversation = Conversation.select(SQL("1")).where(
+            Conversation.id == Participant.conversation, *others
+        )
+        if checked_with_conversation:
+            conversation = conversation.where(search.condition(Conversation.id))
+        where.append(_row_check(conversation))
+    # Conversation ids, not participant ids: a user has one row per conversation, and the
+    # id is in the folder's index, so PostgreSQL walks the index alone.
+    found = Participant.select(Participant.conversation).where(*where).order_by(*_inbox_order())
+    if count_limit is None:
+        enough = None
+    else:
+        enough = max(count_limit, page * page_size)
+        found = found.limit(enough + 1)
+    ids = [conversation_id for (conversation_id,) in found.tuples()]
+    start = (page - 1) * page_size
+    shown = ids[start : start + page_size]
+    rows = _page_rows().where(
+        _unindexed(Participant.user) == user.id, Participant.conversation.in_(shown)
+    )
+    rows = rows.order_by(*_inbox_order())
+    exact = enough is None or len(ids) <= enough
+    return InboxPage(
+        rows=list(rows),
+        page=page,
+        page_size=page_size,
+        total=len(ids) if exact else len(ids) - 1,
+        exact=exact,
+    )
+
+
+def _row_check(query: Any) -> Any:
+    """``EXISTS (query)``, checked for each row in turn: OFFSET 0 keeps PostgreSQL from
+    turning it into a join, which would read everything the subquery could match first."""
+    return fn.EXISTS(query.offset(0))
+
+
+def _page_rows() -> Any:
+    """Participant rows with their conversation and its last sender (one query)."""
+    last_sender = User.alias("last_sender")
+    return (
         Participant.select(Participant, Conversation, last_sender)
         .join(Conversation)
         .join(last_sender, JOIN.LEFT_OUTER, on=(Conversation.last_sender == last_sender.id))
-        .where(*where)
-        .order_by(Participant.last_message.desc(), Participant.conversation.desc())
-        .paginate(page, page_size)
     )
-    return InboxPage(rows=list(rows), page=page, page_size=page_size, total=total)
+
+
+def _inbox_order() -> tuple[Any, ...]:
+    # Newest activity first; the conversation id breaks ties, so pages never overlap.
+    return (Participant.last_message.desc(), Participant.conversation.desc())
+
+
+def _unindexed(field: Field) -> Any:
+    """``field`` for comparing, but on SQLite (``+field``) not usable to pick an index."""
+    return NodeList((SQL("+"), field), glue="") if is_sqlite() else field
 
 
 def names_only_participant(condition: Any) -> bool:

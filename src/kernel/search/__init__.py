@@ -7,22 +7,27 @@ query finds the same conversations on either backend.
 
 - :mod:`kernel.search.text`: folding and splitting text into words (index and query).
 - :mod:`kernel.search.index`: writing index rows.
-- :mod:`kernel.search.query`: parsing what a user typed into a condition for the inbox.
+- :mod:`kernel.search.query`: parsing what a user typed, and finding its matches for the
+  inbox.
 """
 
 from kernel.search.index import index_message
 from kernel.search.query import (
     MAX_QUERY_LENGTH,
+    Matches,
     QueryTooLong,
     SearchQuery,
+    find_matches,
     matching_conversations,
     parse_query,
 )
 
 __all__ = [
     "MAX_QUERY_LENGTH",
+    "Matches",
     "QueryTooLong",
     "SearchQuery",
+    "find_matches",
     "index_message",
     "matching_conversations",
     "parse_query",

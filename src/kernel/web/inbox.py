@@ -25,9 +25,10 @@ from kernel.models.conversations import inbox_for
 from kernel.plugins import current_hooks
 from kernel.search import (
     MAX_QUERY_LENGTH,
+    Matches,
     QueryTooLong,
     SearchQuery,
-    matching_conversations,
+    find_matches,
     parse_query,
 )
 from kernel.web.render import page_or_block, wants_partial
@@ -75,16 +76,16 @@ def _chosen_filters(
     return offered, chosen
 
 
-def _search(args) -> tuple[SearchQuery, list]:
-    """The search typed into the folder's search box, and its condition (if any)."""
+def _search(args) -> tuple[SearchQuery, Matches | None]:
+    """The search typed into the folder's search box, and its matches (if any)."""
     try:
         query = parse_query(args.get(SEARCH_PARAMETER))
     except QueryTooLong as error:
         abort(400, str(error))
     if query.is_blank:
-        return query, []
+        return query, None
     include_internal = access.sees_internal_messages(g.user)
-    return query, [matching_conversations(query, include_internal=include_internal)]
+    return query, find_matches(query, include_internal=include_internal)
 
 
 def _page_number(args) -> int:
@@ -96,13 +97,15 @@ def _page_number(args) -> int:
 
 def _folder_context(message_type: MessageType, args, notice: str | None = None) -> dict:
     offered, chosen = _chosen_filters(message_type, args)
-    search, search_conditions = _search(args)
+    search, matches = _search(args)
     page = inbox_for(
         g.user,
         message_type.key,
-        [*(c.filter.apply(c.value) for c in chosen), *search_conditions],
+        [c.filter.apply(c.value) for c in chosen],
         _page_number(args),
         current_app.config["PAGE_SIZE"],
+        search=matches,
+        count_limit=current_app.config["SEARCH_COUNT_LIMIT"],
     )
     # Everything that narrows the list, carried into pager links and bulk actions.
     filter_args = {c.filter.key: c.value for c in chosen}
