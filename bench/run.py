@@ -34,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from peewee import SqliteDatabase
 
 from bench.seed import HEAVY_USERNAME, PASSWORD, is_seeded, open_bench_app, seed
+from kernel import wal
 
 START_MARK = "<!-- bench:start -->"
 END_MARK = "<!-- bench:end -->"
@@ -227,9 +229,30 @@ def measure_send(app: Flask, repeat: int, recipients: int) -> Result:
                 message_type="PRIVATE",
             )
 
-        samples = _times(send, repeat)
+        def settle() -> float:
+            """Copy the log into the database file, as kernel.wal's thread does within a
+            second of a commit; milliseconds it took (0 on PostgreSQL)."""
+            if not isinstance(database, SqliteDatabase):
+                return 0.0
+            started = time.perf_counter()
+            wal.checkpoint(database.database)
+            return (time.perf_counter() - started) * 1000
+
+        # Each send starts from a settled log, as sends more than a second apart do; sent
+        # back to back, each would also wait on the previous one's checkpoint I/O.
+        send()
+        settle()
+        samples, settled = [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            send()
+            samples.append((time.perf_counter() - started) * 1000)
+            settled.append(settle())
         database.close()
     median = statistics.median(samples)
+    note = "function call, no HTTP"
+    if any(settled):
+        note += f"; then the background checkpoint: {statistics.median(settled):,.0f} ms"
     return Result(
         "send",
         f"start_conversation to {len(ids):,} recipients",
@@ -237,7 +260,7 @@ def measure_send(app: Flask, repeat: int, recipients: int) -> Result:
         _percentile(samples, 0.95),
         limit="≤ 500 ms",
         verdict="met" if median <= 500 else "MISSED",
-        note="function call, no HTTP",
+        note=note,
     )
 
 
@@ -553,7 +576,7 @@ def run_backend(
     results += measure_pages(app, client, repeat, hello)
     results += measure_badge(app, client, repeat, hello)
     results += measure_transfer(client)
-    results.append(measure_send(app, 1 if smoke else 3, 100 if smoke else 10_000))
+    results.append(measure_send(app, 1 if smoke else 5, 100 if smoke else 10_000))
     results += measure_subtree(app, 3 if smoke else repeat)
     # Imports go last among in-process measures: they open apps on other databases.
     results += measure_imports(database_url, smoke) if not smoke else []
