@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from kernel import create_app
 from kernel.cli import main
-from kernel.db import is_sqlite
+from kernel.db import close_connections, is_sqlite
 from kernel.migrate import pending_migrations
 
 
@@ -55,3 +55,23 @@ def test_database_outage_is_a_clear_503(tmp_path):
     response = app.test_client().get("/login")
     assert response.status_code == 503
     assert "The database cannot be reached" in response.get_data(as_text=True)
+
+
+def _usable(connection) -> bool:
+    try:
+        connection.cursor().execute("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - each driver raises its own error for a closed handle
+        return False
+
+
+def test_pooled_connections_are_really_closed_before_serve_forks_its_workers(app):
+    database = app.extensions["mailroom.database"]
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        connection = database.connection()
+        database.close()
+        # Given back to the pool, still open: a forked worker would share it.
+        assert _usable(connection)
+        close_connections(database)
+        assert not _usable(connection)

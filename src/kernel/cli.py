@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from flask import Flask
 
+from kernel.db import close_connections
 from kernel.plugins import PluginError
 
 if TYPE_CHECKING:
@@ -202,10 +203,8 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 def _close(app: Flask) -> None:
-    # Worker processes must not share the parent's database connection.
-    database = app.extensions["mailroom.database"]
-    if not database.is_closed():
-        database.close()
+    # Worker processes must not share the parent's database connections.
+    close_connections(app.extensions["mailroom.database"])
 
 
 @main.command()

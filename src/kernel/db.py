@@ -67,6 +67,16 @@ def open_database(url: str) -> Database:
     return real
 
 
+def close_connections(db: Database) -> None:
+    """Really close every connection this process holds, pooled ones included: before
+    forking workers, which must not share the parent's connections (a PostgreSQL socket
+    or a SQLite handle used from two processes corrupts both)."""
+    if isinstance(db, PooledDatabase):
+        db.close_all()
+    elif not db.is_closed():
+        db.close()
+
+
 def close_pool(db: Database | None) -> None:
     """Close the idle connections a pooled database keeps (its in-use ones close when
     they are given back)."""
