@@ -86,4 +86,10 @@ def test_smoke_run_writes_a_table(make_app, tmp_path, capsys):
     ):
         assert f"| {budget} |" in written
     assert "HTTP 5" not in written
+    assert "POST /api/messageConversations to a group of" in written
     assert "| budget |" in capsys.readouterr().out
+    # The send cases remove what they sent, so a second run measures the same data.
+    with app.app_context():
+        left = Conversation.select().where(Conversation.subject.startswith("Benchmark:"))
+        assert left.count() == 0
+        app.extensions["mailroom.database"].close()
