@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from kernel.models import Participant
 
 
@@ -245,3 +247,17 @@ def test_bulk_remove_of_conversations_not_in_my_inbox_says_so(browser, converse)
     )
     assert response.status_code == 400
     assert "None of those conversations is in your inbox." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("search", ["", "&q=hello", "&q=zq"])
+@pytest.mark.parametrize("page", ["9" * 40, "1000001"])
+def test_a_page_number_past_any_list_is_a_clear_400(app, people, sign_in, search, page):
+    client = sign_in(app, "ana")
+    response = client.get(f"/messages/PRIVATE?page={page}{search}")
+    assert response.status_code == 400
+    assert "whole number from 1 to 1,000,000" in response.get_data(as_text=True)
+
+
+def test_the_last_allowed_page_number_shows_an_empty_page(app, people, sign_in):
+    response = sign_in(app, "ana").get("/messages/PRIVATE?page=1000000")
+    assert response.status_code == 200

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from kernel.access import is_superuser
 from kernel.models import User
+from kernel.web.admin.form_input import page_number
 from kernel.web.render import page_or_block
 from plugins.orgunit_routing.models import OrgUnit, OrgUnitGroup, OrgUnitGroupMember, UserOrgUnit
 
@@ -61,16 +62,13 @@ def browse() -> str:
 def detail(uid: str) -> str:
     _require_superuser()
     unit = _unit(uid)
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, "The page number must be a whole number from 1.")
-    page_number = int(page)
+    page = page_number(request.args)
     users = list(
         User.select()
         .join(UserOrgUnit)
         .where(UserOrgUnit.org_unit == unit)
         .order_by(User.first_name, User.surname, User.id)
-        .paginate(page_number, USERS_PER_PAGE)
+        .paginate(page, USERS_PER_PAGE)
     )
     groups = list(
         OrgUnitGroup.select().join(OrgUnitGroupMember).where(OrgUnitGroupMember.org_unit == unit)
@@ -83,8 +81,8 @@ def detail(uid: str) -> str:
         children=children,
         total=total,
         users=users,
-        page=page_number,
-        has_more_users=unit.assignments > page_number * USERS_PER_PAGE,
+        page=page,
+        has_more_users=unit.assignments > page * USERS_PER_PAGE,
         groups=groups,
         mode="browse",
     )

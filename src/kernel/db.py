@@ -78,8 +78,8 @@ def close_connections(db: Database) -> None:
 
 
 def close_pool(db: Database | None) -> None:
-    """Close the idle connections a pooled database keeps (its in-use ones close when
-    they are given back)."""
+    """Close the idle connections a pooled database keeps. Ones in use stay open (another
+    thread may hold one) until the pool itself is garbage-collected."""
     if isinstance(db, PooledDatabase):
         db.close_idle()
 

@@ -9,7 +9,9 @@ suggests, connections here checkpoint only past a large safety bound
 
 A PASSIVE checkpoint never blocks readers or the writer; it copies what it can. One thread
 per process serves every database opened in it (tests open many), each followed through
-a weak reference so a database no longer used is forgotten.
+a weak reference so a database no longer used is forgotten. Under ``mailroom serve`` the
+thread runs in gunicorn's master process (threads do not survive the fork into workers),
+which checkpoints the file for all of them.
 """
 
 from __future__ import annotations

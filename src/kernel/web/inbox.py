@@ -31,6 +31,7 @@ from kernel.search import (
     find_matches,
     parse_query,
 )
+from kernel.web.admin.form_input import page_number
 from kernel.web.render import page_or_block, wants_partial
 
 blueprint = Blueprint("inbox", __name__)
@@ -88,13 +89,6 @@ def _search(args) -> tuple[SearchQuery, Matches | None]:
     return query, find_matches(query, include_internal=include_internal)
 
 
-def _page_number(args) -> int:
-    raw = args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, "The page number must be a whole number from 1.")
-    return int(raw)
-
-
 def _folder_context(message_type: MessageType, args, notice: str | None = None) -> dict:
     offered, chosen = _chosen_filters(message_type, args)
     search, matches = _search(args)
@@ -102,7 +96,7 @@ def _folder_context(message_type: MessageType, args, notice: str | None = None) 
         g.user,
         message_type.key,
         [c.filter.apply(c.value) for c in chosen],
-        _page_number(args),
+        page_number(args),
         current_app.config["PAGE_SIZE"],
         search=matches,
         count_limit=current_app.config["SEARCH_COUNT_LIMIT"],
