@@ -117,9 +117,13 @@ def _parse_value(prop: ApiProperty, raw: str) -> Any:
         return raw.lower() == "true"
     if prop.type == INTEGER:
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise ApiError(400, f"Value '{raw}' for {prop.name} must be a whole number.") from None
+        # Databases store 64-bit integers; a larger literal was a 500 from the driver.
+        if not -(2**63) <= number < 2**63:
+            raise ApiError(400, f"Value '{raw}' for {prop.name} is out of range.")
+        return number
     if prop.type == DATETIME:
         try:
             moment = datetime.fromisoformat(raw)
