@@ -39,12 +39,23 @@ def visible_messages(conversation: Conversation, user: User) -> list[Message]:
 
 
 def visible_among(messages: list[Message], conversation: Conversation, user: User) -> list[Message]:
-    """Those of ``messages`` (all of ``conversation``) that no plugin hides from this user.
+    """Those of ``messages`` (all of ``conversation``) this user may see.
 
     For callers that loaded the messages of many conversations at once (API lists).
     """
-    hooks = current_hooks()
-    return [m for m in messages if hooks.message_visible(m, conversation, user)]
+    return [m for m in messages if message_visible(m, conversation, user)]
+
+
+def message_visible(message: Message, conversation: Conversation, user: User) -> bool:
+    """The kernel's rule, then the plugins': an internal message is only ever for those
+    who see internal messages, and a plugin may hide any message further.
+
+    The kernel rule holds without the feedback plugin too: otherwise an internal reply an
+    ALL user posts would reach every participant, since no plugin would hide it.
+    """
+    if message.internal and not sees_internal_messages(user):
+        return False
+    return current_hooks().message_visible(message, conversation, user)
 
 
 def sees_internal_messages(user: User) -> bool:

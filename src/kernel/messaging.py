@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 
+from kernel import access
 from kernel.contributions import RecipientSelection, UnknownRecipient
 from kernel.db import database, is_postgresql
 from kernel.models import Conversation, Message, Participant, Priority, Status, User
@@ -303,7 +304,7 @@ def add_reply(
             seers = [
                 p.user_id
                 for p in conversation.participants()
-                if hooks.message_visible(message, conversation, p.user)
+                if access.message_visible(message, conversation, p.user)
             ]
             Participant.update(last_message=now).where(
                 (Participant.conversation == conversation) & Participant.user.in_(seers)

@@ -375,6 +375,26 @@ def test_internal_reply_is_for_the_feedback_team_and_all_users(app, api, people,
     ]
 
 
+def test_without_a_feedback_team_an_internal_reply_is_for_all_users_only(
+    make_app, converse, people, sign_in
+):
+    # No plugin hides internal messages here, so the kernel's own rule must: otherwise an
+    # ALL user's internal note would reach every participant.
+    app = make_app(plugins=["user_messages"])
+    conversation = converse(sender="ana", to=("ben",), text="Where are the forms?")
+    created(app, reply(client(app, "admin"), conversation, "Admin note", "?internal=true"))
+    assert_error(reply(client(app, "ben"), conversation, "Note", "?internal=true"), 403)
+    url = f"/api/messageConversations/{conversation.uid}?fields=messages[text]"
+    for participant in ("ana", "ben"):
+        seen = client(app, participant).get(url).get_json()["messages"]
+        assert [m["text"] for m in seen] == ["Where are the forms?"]
+    assert read_state(app, conversation) == {"ana": True, "ben": False, "admin": True}
+    seen = client(app, "admin").get(url).get_json()["messages"]
+    assert [m["text"] for m in seen] == ["Where are the forms?", "Admin note"]
+    page = sign_in(app, "ben").get(f"/conversations/{conversation.uid}")
+    assert page.status_code == 200 and "Admin note" not in page.get_data(as_text=True)
+
+
 # --- recipients ---------------------------------------------------------------------------
 
 
