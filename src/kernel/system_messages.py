@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from peewee import IntegrityError
+
 from kernel.messaging import SendError, add_reply, start_conversation
 from kernel.models import Conversation, Priority, Status, User, UserGroup, UserGroupMember
 from kernel.plugins import current_hooks
@@ -46,22 +48,30 @@ def send_system_message(
     """
     if current_hooks().message_type(message_type) is None:
         raise SendError(f"The message type {message_type} is not enabled on this server.", 409)
-    if (
-        ext_message_id
-        and Conversation.select().where(Conversation.ext_message_id == ext_message_id).exists()
-    ):
+    if ext_message_id and already_sent(ext_message_id):
         return None
     recipients = set(recipient_ids) | members_of(recipient_groups)
-    return start_conversation(
-        sender=None,
-        recipient_ids=recipients,
-        subject=subject,
-        text=text,
-        message_type=message_type,
-        priority=priority,
-        status=status,
-        ext_message_id=ext_message_id,
-    )
+    try:
+        return start_conversation(
+            sender=None,
+            recipient_ids=recipients,
+            subject=subject,
+            text=text,
+            message_type=message_type,
+            priority=priority,
+            status=status,
+            ext_message_id=ext_message_id,
+        )
+    except IntegrityError:
+        # Another worker sent the same id between the check above and this insert; the
+        # unique index refused ours and the transaction rolled back.
+        if ext_message_id and already_sent(ext_message_id):
+            return None
+        raise
+
+
+def already_sent(ext_message_id: str) -> bool:
+    return Conversation.select().where(Conversation.ext_message_id == ext_message_id).exists()
 
 
 def add_system_reply(conversation: Conversation, text: str) -> None:

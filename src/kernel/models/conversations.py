@@ -73,7 +73,8 @@ class Conversation(BaseModel):
     last_message = DateTimeField(default=utcnow, index=True)
     # Counts messages everyone may see; internal replies are not counted (DHIS2).
     message_count = IntegerField(default=0)
-    ext_message_id = CharField(max_length=64, null=True, index=True)
+    # Unique: a producer's id is sent once (see send_system_message).
+    ext_message_id = CharField(max_length=64, null=True, unique=True)
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     created = DateTimeField(default=utcnow)
     last_updated = DateTimeField(default=utcnow)
