@@ -178,6 +178,7 @@ def test_typed_filters_check_their_values(api, converse):
         ("filter=messageCount:gt:many", "must be a whole number"),
         ("filter=messageCount:eq:" + "9" * 40, "is out of range"),
         ("filter=lastMessage:gt:yesterday", "must be a date or time"),
+        ("filter=lastMessage:gt:0001-01-01T00:00:00%2B14:00", "must be a date or time"),
         ("filter=status:eq:DONE", "not a valid status; use one of NONE, OPEN"),
         ("filter=read:like:true", "Operator 'like' is not supported for read"),
     ]:

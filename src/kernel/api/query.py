@@ -127,14 +127,15 @@ def _parse_value(prop: ApiProperty, raw: str) -> Any:
     if prop.type == DATETIME:
         try:
             moment = datetime.fromisoformat(raw)
-        except ValueError:
+            # Stored times are naive UTC; a time with a zone is converted to it (which
+            # overflows for a zoned time at the very ends of the calendar).
+            return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        except (ValueError, OverflowError):
             raise ApiError(
                 400,
                 f"Value '{raw}' for {prop.name} must be a date or time such as "
                 "2024-05-01 or 2024-05-01T09:30:00.",
             ) from None
-        # Stored times are naive UTC; a time with a zone is converted to it.
-        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
     if prop.type == ENUM and prop.choices is not None and raw not in prop.choices:
         raise ApiError(
             400, f"Value '{raw}' is not a valid {prop.name}; use one of {', '.join(prop.choices)}."

@@ -74,6 +74,8 @@ def _expiry(raw: str) -> tuple[datetime | None, str | None]:
         return None, "Enter the expiry date as YYYY-MM-DD, or leave it empty."
     if day < utcnow().date():
         return None, "The expiry date is in the past."
+    if day == date.max:  # the end of that day is past the calendar
+        return None, "Choose an expiry date before 9999-12-31, or leave it empty."
     return datetime.combine(day + timedelta(days=1), time()), None
 
 
