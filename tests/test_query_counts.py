@@ -117,3 +117,5 @@ def test_dashboard_and_badge_queries_do_not_grow_with_unread_conversations(
     dashboard, badge = _queries(app, ben, "/"), _queries(app, ben, "/badge")
     _more_conversations(app, people, converse, 12)
     assert (_queries(app, ben, "/"), _queries(app, ben, "/badge")) == (dashboard, badge)
+    # The badge poll loads the user and counts in one statement: one round trip.
+    assert badge == 1

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from flask import current_app, g, session
 
-from kernel.models import LoginFailure, User
+from kernel.models import LoginFailure, Participant, User
 from kernel.models.clock import utcnow
 from kernel.passwords import verify_password
 
@@ -18,6 +18,14 @@ View = TypeVar("View", bound=Callable)
 def public(view: View) -> View:
     """Mark a view as reachable without signing in; every other view requires a user."""
     view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def counts_unread(view: View) -> View:
+    """Mark a view that needs the user's unread count: the user and the count are loaded
+    in one statement. For the badge, polled by every open page: on PostgreSQL the second
+    round trip was a third of its time."""
+    view.counts_unread = True  # type: ignore[attr-defined]
     return view
 
 
@@ -64,11 +72,20 @@ def log_out() -> None:
     session.clear()
 
 
-def load_current_user() -> User | None:
+def load_current_user(with_unread_count: bool = False) -> User | None:
+    """The signed-in user (in ``g.user``), or None; with ``with_unread_count`` their
+    unread count too, from the same statement (in ``g.unread_count``)."""
     user_id = session.get("user_id")
-    user = User.get_or_none(User.id == user_id) if user_id else None
+    user = None
+    if user_id:
+        columns = [User]
+        if with_unread_count:
+            columns.append(Participant.unread_count_of(User.id).alias("unread_count"))
+        user = User.select(*columns).where(User.id == user_id).first()
     if user is not None and user.disabled:
         session.clear()
         user = None
     g.user = user
+    if user is not None and with_unread_count:
+        g.unread_count = user.unread_count
     return user

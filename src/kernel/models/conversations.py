@@ -362,6 +362,11 @@ class Participant(BaseModel):
         return cls.select().where((cls.user == user) & (cls.read == False)).count()
 
     @classmethod
+    def unread_count_of(cls, user_id: Any) -> Any:
+        """The unread count as a subquery for a user id column, to load with the user."""
+        return cls.select(fn.COUNT(cls.id)).where((cls.user == user_id) & (cls.read == False))
+
+    @classmethod
     def unread_by_type(
         cls, user: User, message_types: Iterable[str] | None = None
     ) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, make_response, render_template, request
 from werkzeug.wrappers import Response
 
+from kernel.auth import counts_unread
 from kernel.models import Participant
 
 blueprint = Blueprint("dashboard", __name__)
@@ -16,9 +17,10 @@ def index() -> str:
 
 
 @blueprint.get("/badge")
+@counts_unread
 def badge() -> Response:
     """The unread count in the header; polled by htmx, 304 with no body when unchanged."""
-    count = Participant.unread_count(g.user)
+    count = g.unread_count
     etag = f"unread-{g.user.id}-{count}"
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)

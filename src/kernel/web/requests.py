@@ -53,7 +53,7 @@ def _require_sign_in() -> Response | None:
         # The API answers 401 JSON rather than redirecting to a login page.
         authenticate_api_request(anonymous_ok=getattr(view, "is_public", False))
         return None
-    user = load_current_user()
+    user = load_current_user(with_unread_count=getattr(view, "counts_unread", False))
     if user is not None or request.endpoint == "static" or getattr(view, "is_public", False):
         return None
     if request.htmx:
