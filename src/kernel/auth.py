@@ -80,7 +80,7 @@ def load_current_user(with_unread_count: bool = False) -> User | None:
     if user_id:
         columns = [User]
         if with_unread_count:
-            columns.append(Participant.unread_count_of(User.id).alias("unread_count"))
+            columns.append(Participant.unread_count_of(user_id).alias("unread_count"))
         user = User.select(*columns).where(User.id == user_id).first()
     if user is not None and user.disabled:
         session.clear()

@@ -362,9 +362,14 @@ class Participant(BaseModel):
         return cls.select().where((cls.user == user) & (cls.read == False)).count()
 
     @classmethod
-    def unread_count_of(cls, user_id: Any) -> Any:
-        """The unread count as a subquery for a user id column, to load with the user."""
-        return cls.select(fn.COUNT(cls.id)).where((cls.user == user_id) & (cls.read == False))
+    def unread_count_of(cls, user_id: int) -> Any:
+        """The unread count as a subquery, to load with the user.
+
+        ``COUNT(*)`` of a literal id, so that PostgreSQL counts in the unread index alone:
+        counting ids, or correlating with the user row, made it read 11,000 table pages
+        for the heavy user (47 ms instead of 1 ms).
+        """
+        return cls.select(fn.COUNT(SQL("*"))).where((cls.user == user_id) & (cls.read == False))
 
     @classmethod
     def unread_by_type(
