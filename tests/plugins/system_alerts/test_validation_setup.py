@@ -100,6 +100,91 @@ def test_create_a_template_and_refuse_bad_input(app, managers, sign_in):
     assert admin.get("/validation/templates/NoSuchTmpl1").status_code == 404
 
 
+def template_row(page: str, name: str) -> str:
+    """The templates list's row for one template, as the page shows it."""
+    row = page[page.index(f">{name}</a>") :]
+    return row[: row.index("</tr>")]
+
+
+def test_parent_org_unit_only_is_saved_edited_and_listed(app, managers, sign_in):
+    admin = sign_in(app, "admin")
+    blank = admin.get("/validation/templates/new").get_data(as_text=True)
+    assert 'name="notify_parent_org_unit_only"' in blank
+    assert 'aria-describedby="field-notify_parent_org_unit_only-help"' in blank
+    assert "Notify parent organisation unit only</label>" in blank
+    help_text = blank[blank.index('id="field-notify_parent_org_unit_only-help"') :]
+    assert "reaches nobody" in help_text and "Needs the org units plugin" in help_text
+    form = {
+        "name": "Supervisors",
+        "subject_template": "V{rule_name}",
+        "message_template": "V{org_unit_name}",
+        "send_strategy": "SINGLE_NOTIFICATION",
+        "notify_parent_org_unit_only": "on",
+        "groups": managers.uid,
+    }
+    assert admin.post("/validation/templates/new", form).status_code == 303
+    template = NotificationTemplate.get()
+    assert template.notify_parent_org_unit_only is True
+    assert template.notify_users_in_hierarchy_only is False
+    listing = admin.get("/validation").get_data(as_text=True)
+    assert "Group members told" in listing
+    assert "At the parent org unit only" in template_row(listing, "Supervisors")
+    edit = admin.get(f"/validation/templates/{template.uid}").get_data(as_text=True)
+    assert 'name="notify_parent_org_unit_only" checked' in edit
+    assert 'name="notify_users_in_hierarchy_only" checked' not in edit
+    # Unticked on the edit form: every group member again.
+    del form["notify_parent_org_unit_only"]
+    assert admin.post(f"/validation/templates/{template.uid}", form).status_code == 303
+    assert NotificationTemplate.get().notify_parent_org_unit_only is False
+    assert "<td>All</td>" in template_row(
+        admin.get("/validation").get_data(as_text=True), "Supervisors"
+    )
+    form["notify_users_in_hierarchy_only"] = "on"
+    assert admin.post(f"/validation/templates/{template.uid}", form).status_code == 303
+    listing = admin.get("/validation").get_data(as_text=True)
+    assert "In the hierarchy only" in template_row(listing, "Supervisors")
+
+
+def test_both_org_unit_options_are_refused_and_nothing_changes(app, managers, sign_in):
+    admin = sign_in(app, "admin")
+    both = {
+        "name": "Supervisors",
+        "subject_template": "V{rule_name}",
+        "message_template": "V{org_unit_name}",
+        "send_strategy": "SINGLE_NOTIFICATION",
+        "notify_users_in_hierarchy_only": "on",
+        "notify_parent_org_unit_only": "on",
+        "groups": managers.uid,
+    }
+    message = (
+        "Choose either “Notify users in hierarchy only” or “Notify parent organisation unit "
+        "only”, not both."
+    )
+    response = admin.post("/validation/templates/new", both)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Nothing was saved" in page and 'href="#field-notify_parent_org_unit_only"' in page
+    assert f'id="field-notify_parent_org_unit_only-error">{message}<' in page
+    assert (
+        'aria-describedby="field-notify_parent_org_unit_only-help '
+        'field-notify_parent_org_unit_only-error" aria-invalid="true"'
+    ) in page
+    # What was ticked stays ticked, to untick one.
+    assert 'name="notify_users_in_hierarchy_only" checked' in page
+    assert 'name="notify_parent_org_unit_only" checked' in page
+    assert NotificationTemplate.select().count() == 0
+    # Editing a saved template into both: refused, the stored one unchanged.
+    with app.app_context():
+        template = make_template(
+            "Chiefdom staff", groups=[managers], notify_parent_org_unit_only=True
+        )
+    response = admin.post(f"/validation/templates/{template.uid}", {**both, "name": "Renamed"})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    stored = NotificationTemplate.get()
+    assert (stored.name, stored.notify_users_in_hierarchy_only) == ("Chiefdom staff", False)
+    assert stored.notify_parent_org_unit_only is True
+
+
 def test_metadata_import_of_rules_and_templates(app, people):
     payload = {
         "userGroups": [{"id": "grpManager1", "name": "Managers"}],
