@@ -8,6 +8,7 @@ from kernel.metadata import import_metadata
 from kernel.models import Conversation, Setting, UserGroup
 from plugins.feedback.team import RECIPIENTS_SETTING
 from plugins.system_alerts.models import NotificationTemplate, ValidationRule
+from tests.api.conftest import basic
 from tests.plugins.system_alerts.conftest import make_template, post_results, result
 
 
@@ -242,6 +243,88 @@ def test_metadata_import_of_rules_and_templates(app, people):
         )
     rule = ValidationRule.get(ValidationRule.uid == "ruleAnc0001")
     assert (rule.name, rule.importance, rule.templates()) == ("ANC 2", "LOW", [])
+
+
+def alert(uid: str, name: str, **options) -> dict:
+    """A validationNotificationTemplate as DHIS2 exports it."""
+    return {
+        "id": uid,
+        "name": name,
+        "messageTemplate": "V{org_unit_name}",
+        "recipientUserGroups": [{"id": "grpManager1"}],
+        **options,
+    }
+
+
+def post_metadata(app, payload, query="?atomicMode=NONE"):
+    return app.test_client().post(f"/api/metadata{query}", json=payload, headers=basic("admin"))
+
+
+def test_metadata_import_reads_notify_parent_organisation_unit_only(app, people):
+    payload = {
+        "userGroups": [{"id": "grpManager1", "name": "Managers"}],
+        "validationNotificationTemplates": [
+            alert("tmplParent1", "Supervisors", notifyParentOrganisationUnitOnly=True),
+            alert("tmplPlain01", "Everyone"),
+            alert(
+                "tmplBoth001",
+                "Both",
+                notifyUsersInHierarchyOnly=True,
+                notifyParentOrganisationUnitOnly=True,
+            ),
+            alert("tmplBadVal1", "Yes please", notifyParentOrganisationUnitOnly="yes"),
+        ],
+        "validationRules": [
+            {"id": "ruleAnc0001", "name": "ANC", "notificationTemplates": [{"id": "tmplParent1"}]}
+        ],
+    }
+    response = post_metadata(app, payload)
+    assert response.status_code == 200
+    report = response.get_json()["response"]
+    assert report["status"] == "WARNING"
+    refused = {
+        o["uid"]: e
+        for t in report["typeReports"]
+        for o in t["objectReports"]
+        for e in o["errorReports"]
+    }
+    assert set(refused) == {"tmplBoth001", "tmplBadVal1"}
+    assert refused["tmplBoth001"] == {
+        "message": "Value `true` is not valid for property `notifyParentOrganisationUnitOnly`: "
+        "expected false when `notifyUsersInHierarchyOnly` is true (choose one of the two).",
+        "errorCode": "E4027",
+        "mainKlass": "ValidationNotificationTemplate",
+        "errorProperty": "notifyParentOrganisationUnitOnly",
+    }
+    assert refused["tmplBadVal1"]["errorProperty"] == "notifyParentOrganisationUnitOnly"
+    stored = {
+        t.uid: (t.notify_users_in_hierarchy_only, t.notify_parent_org_unit_only)
+        for t in NotificationTemplate.select()
+    }
+    assert stored == {"tmplParent1": (False, True), "tmplPlain01": (False, False)}
+    [rule] = ValidationRule.select()
+    assert [t.uid for t in rule.templates()] == ["tmplParent1"]
+
+    # Updating by id into both options: refused, the stored template as it was.
+    both = alert(
+        "tmplParent1",
+        "Supervisors 2",
+        notifyUsersInHierarchyOnly=True,
+        notifyParentOrganisationUnitOnly=True,
+    )
+    response = post_metadata(app, {"validationNotificationTemplates": [both]}, "")
+    assert response.status_code == 409
+    assert response.get_json()["response"]["status"] == "ERROR"
+    template = NotificationTemplate.get(NotificationTemplate.uid == "tmplParent1")
+    assert (template.name, template.notify_parent_org_unit_only) == ("Supervisors", True)
+    # Switching from one option to the other is an ordinary update.
+    other = alert("tmplParent1", "Supervisors", notifyUsersInHierarchyOnly=True)
+    assert post_metadata(app, {"validationNotificationTemplates": [other]}, "").status_code == 200
+    template = NotificationTemplate.get(NotificationTemplate.uid == "tmplParent1")
+    assert (template.notify_users_in_hierarchy_only, template.notify_parent_org_unit_only) == (
+        True,
+        False,
+    )
 
 
 def test_feedback_team_solves_a_validation_result(app, rules, people, sign_in):
