@@ -3,7 +3,8 @@
 Adds org units (with a stored path, so a subtree is one indexed query), org unit groups
 and user ↔ org unit assignment; the recipient kinds "org unit" and "org unit group" (an
 org unit resolves to its assigned users, or to its whole subtree with "include sub-units");
-an org-unit browser for ALL users; and a demo hierarchy.
+who of some users works in an org unit's hierarchy or at its parent (for validation
+notifications); an org-unit browser for ALL users; and a demo hierarchy.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from kernel.contributions import (
 )
 from kernel.models import User, UserGroup
 from plugins.orgunit_routing import recipients
-from plugins.orgunit_routing.validation_routing import mailroom_users_in_hierarchy  # noqa: F401
+from plugins.orgunit_routing.validation_routing import (  # noqa: F401
+    mailroom_users_at_parent_org_unit,
+    mailroom_users_in_hierarchy,
+)
 
 
 @hookimpl

@@ -84,13 +84,22 @@ def save_template(
     groups = _picked(form, "groups", UserGroup, "user groups", errors)
     if not groups and "groups" not in errors:
         errors["groups"] = "Choose at least one user group to notify."
+    in_hierarchy = form.get("notify_users_in_hierarchy_only") == "on"
+    at_parent = form.get("notify_parent_org_unit_only") == "on"
+    if in_hierarchy and at_parent:
+        # DHIS2 would quietly apply only the hierarchy option; say so instead.
+        errors["notify_parent_org_unit_only"] = (
+            "Choose either “Notify users in hierarchy only” or “Notify parent organisation "
+            "unit only”, not both."
+        )
     if errors:
         return None, errors
     with database.atomic():
         template = template or NotificationTemplate()
         template.name, template.subject_template, template.message_template = name, subject, message
         template.send_strategy = strategy
-        template.notify_users_in_hierarchy_only = form.get("notify_users_in_hierarchy_only") == "on"
+        template.notify_users_in_hierarchy_only = in_hierarchy
+        template.notify_parent_org_unit_only = at_parent
         template.save()
         TemplateGroup.delete().where(TemplateGroup.template == template).execute()
         TemplateGroup.insert_many(

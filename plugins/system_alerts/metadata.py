@@ -1,5 +1,8 @@
 """Metadata import lists ``validationNotificationTemplates`` and ``validationRules`` (DHIS2
-JSON), created or updated by id, after user groups (which templates name as recipients)."""
+JSON), created or updated by id, after user groups (which templates name as recipients).
+
+A template with both ``notifyUsersInHierarchyOnly`` and ``notifyParentOrganisationUnitOnly``
+true is refused in the report (E4027); DHIS2 would quietly apply only the hierarchy one."""
 
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ from plugins.system_alerts.models import (
 
 TEMPLATE = "ValidationNotificationTemplate"
 RULE = "ValidationRule"
+IN_HIERARCHY = "notifyUsersInHierarchyOnly"
+AT_PARENT = "notifyParentOrganisationUnitOnly"
 
 
 def sections() -> list[MetadataSection]:
@@ -64,11 +69,18 @@ def import_templates(objects: list[Any], job: SectionJob) -> None:
         reader = ObjectReader(item, job)
         name = reader.text("name", 230, required=True)
         message = reader.text("messageTemplate", 10_000, required=True)
+        in_hierarchy = bool(reader.boolean(IN_HIERARCHY))
+        at_parent = bool(reader.boolean(AT_PARENT))
+        if in_hierarchy and at_parent:
+            # DHIS2 would quietly apply only the hierarchy option; refuse the template instead.
+            expected = f"false when `{IN_HIERARCHY}` is true (choose one of the two)"
+            reader.refuse(errors.bad_value(AT_PARENT, True, expected))
         item.values = {
             "name": name,
             "subject_template": reader.text("subjectTemplate", 255) or name,
             "message_template": message,
-            "notify_users_in_hierarchy_only": bool(reader.boolean("notifyUsersInHierarchyOnly")),
+            "notify_users_in_hierarchy_only": in_hierarchy,
+            "notify_parent_org_unit_only": at_parent,
             "send_strategy": _choice(
                 reader, "sendStrategy", SendStrategy, SendStrategy.SINGLE_NOTIFICATION.value
             ),

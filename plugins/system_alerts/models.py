@@ -1,8 +1,8 @@
 """Validation rules, their notification templates, and the validation results to notify.
 
 Mirrors DHIS2's ``ValidationRule`` (importance), ``ValidationNotificationTemplate``
-(recipient groups, hierarchy-only, send strategy, subject and message with ``V{…}``
-variables) and persisted ``ValidationResult`` (``notificationSent``).
+(recipient groups, hierarchy-only or parent-org-unit-only, send strategy, subject and
+message with ``V{…}`` variables) and persisted ``ValidationResult`` (``notificationSent``).
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ class NotificationTemplate(BaseModel):
     subject_template = CharField(max_length=255)
     message_template = TextField()
     notify_users_in_hierarchy_only = BooleanField(default=False)
+    # At most one of the two is set: the form and the import refuse both.
+    notify_parent_org_unit_only = BooleanField(default=False)
     send_strategy = CharField(max_length=24, default=SendStrategy.SINGLE_NOTIFICATION.value)
 
     class Meta:

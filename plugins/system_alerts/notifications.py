@@ -10,9 +10,17 @@ and flagging) never sends the same single notification twice; a summary is keyed
 results in it, so a retry repeats it only if new results arrived in between.
 
 "Notify users in hierarchy only" keeps the recipients assigned at the result's org unit or
-above, as answered by ``mailroom_users_in_hierarchy``. When no plugin answers (org units
-are not enabled), that template reaches nobody and the system recipients get a SYSTEM
-message saying why; the results still count as notified, so they do not pile up.
+above, as answered by ``mailroom_users_in_hierarchy``; "notify parent organisation unit
+only" keeps those assigned to the org unit just above the result's, as answered by
+``mailroom_users_at_parent_org_unit`` (a result at a root org unit reaches nobody). When
+no plugin answers (org units are not enabled), that template reaches nobody and the system
+recipients get a SYSTEM message saying why; the results still count as notified, so they
+do not pile up.
+
+DHIS2's ``resolveRecipients``, for the parent option, returns every user of the parent of
+each *recipient's* org unit — people outside the recipient groups, whatever the result's
+org unit, and a null-pointer failure for a recipient at a root. Mailroom does what the
+option's name promises, about the result's org unit.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from datetime import datetime
 
 from kernel.models import Priority, Status, User, UserGroupMember
 from kernel.models.clock import utcnow
-from kernel.plugins import current_hooks
+from kernel.plugins import Hooks, current_hooks
 from kernel.system_messages import send_system_message
 from plugins.system_alerts.failures import system_recipients
 from plugins.system_alerts.models import (
@@ -40,6 +48,8 @@ from plugins.system_alerts.rendering import render_notification
 
 VALIDATION_RESULT = "VALIDATION_RESULT"
 RANK = {Importance.HIGH.value: 3, Importance.MEDIUM.value: 2, Importance.LOW.value: 1}
+IN_HIERARCHY = "Notify users in hierarchy only"
+AT_PARENT = "Notify parent organisation unit only"
 
 
 def priority_of(importance: str) -> Priority:
@@ -104,20 +114,21 @@ def send_validation_notifications() -> int:
     templates_of = _templates_by_rule(r.rule_id for r in results)
     recipients_of = _recipients_by_template(t for ts in templates_of.values() for t in ts)
     summaries: dict[frozenset[int], _Summary] = defaultdict(_Summary)
-    unrouted: set[str] = set()
-    in_hierarchy: dict[tuple[str, int], set[int] | None] = {}
+    unrouted: dict[str, str] = {}
+    routed: dict[tuple[str, int], set[int] | None] = {}
     started = 0
     for result in results:
         for template in templates_of.get(result.rule_id, []):
             recipients = recipients_of.get(template.id, set())
-            if template.notify_users_in_hierarchy_only and recipients:
+            option = _org_unit_option(template)
+            if option is not None and recipients:
                 # Results cluster on a few org units: ask once per unit and template.
                 key = (result.org_unit_uid, template.id)
-                if key not in in_hierarchy:
-                    in_hierarchy[key] = hooks.users_in_hierarchy(result.org_unit_uid, recipients)
-                if in_hierarchy[key] is None:
-                    unrouted.add(template.name)
-                recipients = in_hierarchy[key] or set()
+                if key not in routed:
+                    routed[key] = _route(hooks, option, result.org_unit_uid, recipients)
+                if routed[key] is None:
+                    unrouted[template.name] = option
+                recipients = routed[key] or set()
             if not recipients:
                 continue
             subject, text = render_notification(template, result, now)
@@ -143,6 +154,26 @@ def send_validation_notifications() -> int:
             ValidationResult.id.in_(ids[start : start + 500])
         ).execute()
     return started
+
+
+def _org_unit_option(template: NotificationTemplate) -> str | None:
+    """The template's limit to an org unit's people, if any.
+
+    The form and the import refuse both at once; a row that has both anyway (written by
+    hand) is limited to the hierarchy, as DHIS2 does.
+    """
+    if template.notify_users_in_hierarchy_only:
+        return IN_HIERARCHY
+    if template.notify_parent_org_unit_only:
+        return AT_PARENT
+    return None
+
+
+def _route(hooks: Hooks, option: str, org_unit_uid: str, recipients: set[int]) -> set[int] | None:
+    """The recipients left by the option; None when no plugin knows org units."""
+    if option == IN_HIERARCHY:
+        return hooks.users_in_hierarchy(org_unit_uid, recipients)
+    return hooks.users_at_parent_org_unit(org_unit_uid, recipients)
 
 
 def _send(
@@ -178,20 +209,23 @@ def _send_summary(recipients: frozenset[int], summary: _Summary, now: datetime) 
     )
 
 
-def _report_unrouted(template_names: set[str], now: datetime) -> None:
+def _report_unrouted(options: dict[str, str], now: datetime) -> None:
+    """Tell the system recipients which templates reached nobody for want of org units.
+
+    :param options: the option each such template is set to, by template name.
+    """
     recipients = system_recipients()
     if not recipients:
         return
-    names = ", ".join(f"“{name}”" for name in sorted(template_names))
+    lines = "\n".join(f"- “{name}”: {options[name]}" for name in sorted(options))
     send_system_message(
         subject="Validation notifications not sent: org units are not enabled",
         text=(
-            f"The notification template(s) {names} are set to notify users in the "
-            "hierarchy only. That needs the organisation-unit hierarchy, and no enabled "
-            "plugin provides it, so these notifications were sent to nobody.\n\n"
-            "Enable the orgunit_routing plugin, or untick “Notify users in hierarchy "
-            "only” on the template(s)."
+            "These notification templates send only to users at certain organisation "
+            "units. That needs the organisation-unit hierarchy, and no enabled plugin "
+            f"provides it, so their notifications were sent to nobody:\n{lines}\n\n"
+            "Enable the orgunit_routing plugin, or untick that option on the templates."
         ),
         recipient_ids=recipients,
-        ext_message_id=f"validation-unrouted:{now:%Y%m%d}:{_digest(template_names)}",
+        ext_message_id=f"validation-unrouted:{now:%Y%m%d}:{_digest(options)}",
     )

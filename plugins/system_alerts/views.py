@@ -79,6 +79,9 @@ def _template_page(template: NotificationTemplate | None) -> str | Response | tu
                 "notify_users_in_hierarchy_only": (
                     "on" if template.notify_users_in_hierarchy_only else ""
                 ),
+                "notify_parent_org_unit_only": (
+                    "on" if template.notify_parent_org_unit_only else ""
+                ),
             }
             if template
             else {"send_strategy": "SINGLE_NOTIFICATION"}

@@ -252,6 +252,26 @@ def mailroom_users_in_hierarchy(org_unit_uid: str, user_ids: set[int]) -> set[in
 
 
 @hookspec(firstresult=True)
+def mailroom_users_at_parent_org_unit(org_unit_uid: str, user_ids: set[int]) -> set[int] | None:
+    """Keep the users assigned to the parent of an org unit.
+
+    Called by senders of notifications meant for the level above where something happened
+    (validation results with "notify parent organisation unit only": a facility's result
+    goes to its chiefdom's or district's supervisors). The plugin that owns org units
+    answers; when none is enabled nobody answers, and the caller must decide what that
+    means.
+
+    :param org_unit_uid: the org unit the notification is about.
+    :param user_ids: the candidate recipients.
+    :returns: the subset of ``user_ids`` assigned to the org unit's parent (empty for a root
+        org unit, which has no parent, and for an unknown org unit), or None when this
+        plugin does not know org units.
+
+    Stops at the first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
 def mailroom_render_message_text(text: str) -> Markup | None:
     """Render a message's plain text as safe HTML.
 

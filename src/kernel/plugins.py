@@ -223,6 +223,12 @@ class Hooks:
             org_unit_uid=org_unit_uid, user_ids=set(user_ids)
         )
 
+    def users_at_parent_org_unit(self, org_unit_uid: str, user_ids: set[int]) -> set[int] | None:
+        """None means no plugin knows org units (the caller decides what that means)."""
+        return self._hook.mailroom_users_at_parent_org_unit(
+            org_unit_uid=org_unit_uid, user_ids=set(user_ids)
+        )
+
     def render_message_text(self, text: str) -> Markup:
         return self._hook.mailroom_render_message_text(text=text)
 

@@ -216,3 +216,159 @@ def test_a_plugin_can_answer_who_is_in_the_hierarchy(make_app, jobs_config, peop
     run_job(app)
     assert [p.user_id for p in Participant.select()] == [min(people["ana"].id, people["ben"].id)]
     assert Conversation.select().count() == 1
+
+
+# --- notify parent organisation unit only -----------------------------------------------
+
+
+@pytest.fixture
+def district(job_app, people):
+    """Sierra Leone → Bo → Badjia (chiefdom) → Ngelehun CHC (the results' facility)."""
+    from plugins.orgunit_routing.hierarchy import create_org_unit
+
+    with job_app.app_context():
+        country = create_org_unit("Sierra Leone", uid="SierraLeone")
+        bo = create_org_unit("Bo", country)
+        chiefdom = create_org_unit("Badjia", bo)
+        facility = create_org_unit("Ngelehun CHC", chiefdom, uid=FACILITY)
+        return {"country": country, "bo": bo, "chiefdom": chiefdom, "facility": facility}
+
+
+def test_parent_only_reaches_the_group_members_at_the_results_parent(
+    job_app, managers, people, district, sign_in
+):
+    from kernel.people import create_user
+    from plugins.orgunit_routing.hierarchy import assign_users
+
+    with job_app.app_context():
+        dan = create_user("dan", "Dan", "Left", password="district", groups=[managers])
+        managers.add_members([people["admin"]])
+        User.update(disabled=True).where(User.id == dan.id).execute()
+        assign_users(district["chiefdom"], [people["ana"].id, people["eve"].id, dan.id])
+        assign_users(district["bo"], [people["ben"].id])  # a grandparent: not told
+        assign_users(district["facility"], [people["admin"].id])  # the unit itself: not told
+        template = make_template(groups=[managers], notify_parent_org_unit_only=True)
+        rule = make_rule("Stock-out", "HIGH", [template])
+    assert post_results(job_app, [result(rule)]).status_code == 200
+    run_job(job_app)
+    # ana, not eve (at the parent but not in the group) nor dan (disabled).
+    [conversation] = validation_conversations()
+    assert [p.user_id for p in Participant.select()] == [people["ana"].id]
+    assert conversation.priority == "HIGH"
+    subject = "Stock-out violated at Ngelehun CHC"
+    assert subject in sign_in(job_app, "ana").get("/messages/VALIDATION_RESULT").get_data(
+        as_text=True
+    )
+    for other in ("ben", "admin", "eve"):
+        page = sign_in(job_app, other).get("/messages/VALIDATION_RESULT").get_data(as_text=True)
+        assert subject not in page
+
+
+def test_parent_only_at_the_root_notifies_nobody_and_is_no_error(
+    job_app, managers, people, district
+):
+    from plugins.orgunit_routing.hierarchy import assign_users
+
+    with job_app.app_context():
+        assign_users(district["country"], [people["ana"].id, people["ben"].id])
+        template = make_template(groups=[managers], notify_parent_org_unit_only=True)
+        rule = make_rule("National stock-out", "HIGH", [template])
+    post_results(job_app, [result(rule, org_unit="SierraLeone")])
+    run_job(job_app)
+    assert Conversation.select().count() == 0  # no notification, no SYSTEM complaint
+    assert ValidationResult.get().notification_sent is True
+
+
+def test_parent_only_summaries_group_results_by_their_parents_people(
+    job_app, managers, people, district
+):
+    from plugins.orgunit_routing.hierarchy import assign_users, create_org_unit
+
+    with job_app.app_context():
+        other = create_org_unit("Baoma", district["bo"])
+        clinic = create_org_unit("Baoma MCHP", other, uid="BaomaMCHP01")
+        assign_users(district["chiefdom"], [people["ana"].id])
+        assign_users(other, [people["ben"].id])
+        template = make_template(
+            groups=[managers], strategy="COLLECTIVE_SUMMARY", notify_parent_org_unit_only=True
+        )
+        rule = make_rule("Stock-out", "LOW", [template])
+    post_results(job_app, [result(rule), result(rule, org_unit=clinic.uid)])
+    run_job(job_app)
+    conversations = validation_conversations()
+    assert len(conversations) == 2
+    assert sorted(p.user_id for p in Participant.select()) == sorted(
+        [people["ana"].id, people["ben"].id]
+    )
+
+
+def test_parent_only_without_org_units_sends_nothing_and_says_why(make_app, jobs_config, people):
+    app = make_app(plugins=["system_alerts"], **jobs_config)
+    with app.app_context():
+        from kernel.models import UserGroup
+
+        group = UserGroup.create(name="Data managers")
+        group.add_members([people["ana"]])
+        above = make_template("Supervisor alert", groups=[group], notify_parent_org_unit_only=True)
+        around = make_template(
+            "District alert", groups=[group], notify_users_in_hierarchy_only=True
+        )
+        rule = make_rule("Stock-out", "HIGH", [above, around])
+    assert post_results(app, [result(rule)]).status_code == 200
+    run_job(app)
+    run_job(app)
+    assert validation_conversations() == []
+    [system] = Conversation.select().where(Conversation.message_type == "SYSTEM")
+    assert system.subject == "Validation notifications not sent: org units are not enabled"
+    text = Message.get(Message.conversation == system).text
+    assert "- “District alert”: Notify users in hierarchy only\n" in text
+    assert "- “Supervisor alert”: Notify parent organisation unit only\n" in text
+    assert "Enable the orgunit_routing plugin" in text
+    assert [p.user_id for p in Participant.select()] == [people["admin"].id]
+    assert ValidationResult.get().notification_sent is True
+
+
+def test_a_template_stored_with_both_options_is_limited_to_the_hierarchy(
+    job_app, managers, people, district
+):
+    """The form and the import refuse both; a row written by hand gets DHIS2's choice."""
+    from plugins.orgunit_routing.hierarchy import assign_users
+
+    with job_app.app_context():
+        assign_users(district["bo"], [people["ana"].id])
+        assign_users(district["chiefdom"], [people["ben"].id])
+        template = make_template(
+            groups=[managers], notify_users_in_hierarchy_only=True, notify_parent_org_unit_only=True
+        )
+        rule = make_rule("Stock-out", "HIGH", [template])
+    post_results(job_app, [result(rule)])
+    run_job(job_app)
+    assert sorted(p.user_id for p in Participant.select()) == sorted(
+        [people["ana"].id, people["ben"].id]
+    )
+
+
+class ParentOfFacility:
+    """A test plugin that knows one org unit, whose parent only the first candidate works at."""
+
+    from kernel import hookimpl
+
+    @hookimpl
+    def mailroom_users_at_parent_org_unit(self, org_unit_uid, user_ids):
+        return {min(user_ids)} if org_unit_uid == FACILITY else set()
+
+
+def test_a_plugin_can_answer_who_is_at_the_parent(make_app, jobs_config, people):
+    app = make_app(plugins=["system_alerts"], extra_plugins=[ParentOfFacility()], **jobs_config)
+    with app.app_context():
+        from kernel.models import UserGroup
+
+        group = UserGroup.create(name="Data managers")
+        group.add_members([people["ana"], people["ben"]])
+        rule = make_rule(
+            "Stock-out", "LOW", [make_template(groups=[group], notify_parent_org_unit_only=True)]
+        )
+    post_results(app, [result(rule), result(rule, org_unit="ImspTQPwCqd")])
+    run_job(app)
+    assert [p.user_id for p in Participant.select()] == [min(people["ana"].id, people["ben"].id)]
+    assert Conversation.select().count() == 1
