@@ -230,6 +230,20 @@ def test_badge_counts_unread_and_answers_304_when_unchanged(browser, converse):
     assert ">2<" in changed.get_data(as_text=True)
 
 
+def test_badge_polls_neither_renew_nor_resend_the_session_cookie(browser, converse):
+    converse()
+    browser.login("ben")
+    # What a person opens renews the session (Flask's rolling expiry)…
+    assert "session=" in browser.get("/messages/PRIVATE").headers.get("Set-Cookie", "")
+    # …a background poll does not, so an open tab alone never keeps a session alive.
+    poll = browser.get("/badge")
+    assert poll.status_code == 200 and "Set-Cookie" not in poll.headers
+    unchanged = browser.get("/badge", headers={"If-None-Match": poll.headers["ETag"]})
+    assert unchanged.status_code == 304 and "Set-Cookie" not in unchanged.headers
+    # The session itself still holds: the next page is served, not a redirect to login.
+    assert browser.get("/messages/PRIVATE").status_code == 200
+
+
 def test_dashboard_links_to_messages_and_lists_the_unread_queue(browser, converse):
     converse(subject="Needs an answer")
     browser.login("ben")

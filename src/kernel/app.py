@@ -29,6 +29,7 @@ from kernel.web import (
     settings,
     template_helpers,
 )
+from kernel.web.sessions import SessionCookie
 
 
 def kernel_templates_path() -> Path:
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["mailroom.jobs"] = JobQueue(app, hooks.jobs())
 
+    app.session_interface = SessionCookie()
     Htmx(app)
     # Flask-WTF would check CSRF before anyone is signed in; kernel.web.requests checks it
     # right after, when it knows whether an API call carries its own credentials.

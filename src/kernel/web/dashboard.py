@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from kernel.auth import counts_unread
 from kernel.models import Participant
+from kernel.web.sessions import background_poll
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -18,6 +19,7 @@ def index() -> str:
 
 @blueprint.get("/badge")
 @counts_unread
+@background_poll
 def badge() -> Response:
     """The unread count in the header; polled by htmx, 304 with no body when unchanged."""
     count = g.unread_count
