@@ -250,10 +250,28 @@ def _row_check(query: Any) -> Any:
 
 
 def _page_rows() -> Any:
-    """Participant rows with their conversation and its last sender (one query)."""
+    """Participant rows with their conversation and its last sender (one query), with the
+    columns a folder's list shows and no others: building every column of three models for
+    50 rows was a quarter of the inbox page's time."""
     last_sender = User.alias("last_sender")
     return (
-        Participant.select(Participant, Conversation, last_sender)
+        Participant.select(
+            Participant.id,
+            Participant.conversation,
+            Participant.read,
+            Participant.follow_up,
+            Participant.last_message,
+            Conversation.id,
+            Conversation.uid,
+            Conversation.subject,
+            Conversation.status,
+            Conversation.priority,
+            Conversation.last_sender,
+            last_sender.id,
+            last_sender.username,
+            last_sender.first_name,
+            last_sender.surname,
+        )
         .join(Conversation)
         .join(last_sender, JOIN.LEFT_OUTER, on=(Conversation.last_sender == last_sender.id))
     )
