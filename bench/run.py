@@ -189,6 +189,27 @@ def measure_pages(app: Flask, client, repeat: int, hello: float) -> list[Result]
     return results
 
 
+# Pages with no budget line in §7, recorded so that a change that slows them shows: the
+# dashboard's unread queue and the API's list across folders have no index ordering a
+# user's rows by time across folders (migration 0008 dropped it to speed up sends).
+UNBUDGETED_CASES = [
+    "/",
+    "/api/messageConversations?fields=id,subject",
+    "/api/messageConversations?fields=id,subject&page=200",
+    "/api/messageConversations?fields=id,subject&order=subject:asc",
+]
+
+
+def measure_unbudgeted(app: Flask, client, repeat: int, hello: float) -> list[Result]:
+    results = []
+    for url in UNBUDGETED_CASES:
+        result = _page_result(app, client, url, "other pages", 0, repeat, hello)
+        if result.median is not None:
+            result.limit, result.verdict = "(no budget in §7)", "OK"
+        results.append(result)
+    return results
+
+
 def measure_badge(app: Flask, client, repeat: int, hello: float) -> list[Result]:
     first = client.get("/badge")
     etag = first.headers.get("ETag", "")
@@ -665,6 +686,7 @@ def run_backend(
     results = [Result("floor", "bare Flask /hello (test client)", hello)]
     results += measure_pages(app, client, repeat, hello)
     results += measure_badge(app, client, repeat, hello)
+    results += measure_unbudgeted(app, client, repeat, hello)
     results += measure_transfer(client)
     results.append(measure_send(app, 1 if smoke else 5, 100 if smoke else 10_000))
     results.append(measure_send_request(app, 1 if smoke else 5, 50 if smoke else 10_000))

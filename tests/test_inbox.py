@@ -253,6 +253,31 @@ def test_dashboard_links_to_messages_and_lists_the_unread_queue(browser, convers
     assert "from Ana Banda" in page
 
 
+def test_the_unread_queue_is_the_ten_newest_unread_across_folders(app, browser, converse):
+    import re
+
+    from kernel.messaging import set_read
+
+    for n in range(14):
+        if n % 2:
+            converse(sender=None, subject=f"Alert {n:02d}", message_type="SYSTEM")
+        else:
+            converse(subject=f"Private {n:02d}")
+    with app.app_context():
+        from kernel.models import Conversation, User
+
+        newest_private = Conversation.get(Conversation.subject == "Private 12")
+        set_read(User.by_username("ben"), [newest_private.uid], read=True)
+    browser.login("ben")
+    page = browser.get("/").get_data(as_text=True)
+    shown = re.findall(r"(Private|Alert) (\d\d)", page)
+    # Newest first, both folders, the one he read left out, ten at most.
+    assert [f"{kind} {n}" for kind, n in shown] == [
+        "Alert 13", "Alert 11", "Private 10", "Alert 09", "Private 08",
+        "Alert 07", "Private 06", "Alert 05", "Private 04", "Alert 03",
+    ]  # fmt: skip
+
+
 def test_bulk_remove_of_conversations_not_in_my_inbox_says_so(browser, converse):
     conversation = converse()
     browser.login("eve")

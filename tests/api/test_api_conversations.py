@@ -88,6 +88,21 @@ def test_star_fields_show_people_as_references_and_names(api, converse, people):
     assert item["href"] == f"http://localhost/api/messageConversations/{item['id']}"
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["", "order=subject:desc", "filter=lastSender.id:eq:{ana}", "filter=read:eq:false"],
+)
+def test_pages_follow_the_order_and_never_overlap(app, api, converse, people, query):
+    for n in range(7):
+        converse(subject=f"Topic {n}")
+    query = query.format(ana=people["ana"].uid)
+    whole = listed(api("ben"), f"{query}&pageSize=50")
+    assert sorted(whole) == [f"Topic {n}" for n in range(7)]
+    assert whole == sorted(whole, reverse=True)  # newest first; by subject: the same
+    pages = [listed(api("ben"), f"{query}&pageSize=3&page={page}") for page in (1, 2, 3, 4)]
+    assert pages == [whole[0:3], whole[3:6], whole[6:7], []]
+
+
 def test_newest_activity_first_by_default(app, api, converse, people):
     older = converse(subject="Older")
     converse(subject="Newer")

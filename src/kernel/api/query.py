@@ -225,6 +225,13 @@ def filtered_properties(args: Mapping[str, Any]) -> set[str]:
     return {text.split(":", 1)[0].strip() for text in texts if text}
 
 
+def ordered_properties(args: Mapping[str, Any]) -> set[str]:
+    """The property names the request's ``order`` names (after :func:`parse_order` passed)."""
+    raw = args.getlist("order") if hasattr(args, "getlist") else [args.get("order", "")]
+    items = (item for value in raw if value for item in value.split(","))
+    return {item.partition(":")[0].strip() for item in items if item.strip()}
+
+
 def parse_order(
     args: Mapping[str, Any], properties: Sequence[ApiProperty], default: Sequence[Node]
 ) -> list[Node]:

@@ -14,10 +14,12 @@ them alone, where joining ``conversation`` to check each row cost 20 ms for a fo
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from peewee import (
@@ -348,8 +350,6 @@ class Participant(BaseModel):
     class Meta:
         indexes = (
             (("conversation", "user"), True),
-            # The API's list: one user's conversations across every folder, newest first.
-            (("user", "last_message", "conversation"), False),
             # Unread counts per folder and in total.
             (("user", "read", "message_type"), False),
         )
@@ -363,16 +363,41 @@ class Participant(BaseModel):
         return {row.conversation_id: row for row in rows}
 
     @classmethod
-    def unread_queue(cls, user: User, limit: int = 10) -> list[Participant]:
-        """The newest unread conversations across every folder, for the dashboard."""
+    def unread_queue(
+        cls, user: User, message_types: Iterable[str], limit: int = 10
+    ) -> list[Participant]:
+        """The newest unread conversations of these folders, for the dashboard.
+
+        One newest-first walk of the inbox index per folder, each stopping at ``limit``
+        unread rows (read is checked inside the index), then the newest of those: there
+        is no index of a user's rows across folders by time, and going through the
+        unread index instead would read and sort every unread row (13,000 for the
+        heaviest user: 1.2 s from a cold cache).
+        """
+        keys = list(message_types)
+        if not keys:
+            return []
+        walks = [
+            cls.select(cls.id, cls.last_message, cls.conversation)
+            .where((cls.user == user) & (cls.message_type == key) & (cls.read == False))
+            .order_by(*_inbox_order())
+            .limit(limit)
+            for key in keys
+        ]
+        # Each walk is its own subquery: SQLite allows no ORDER BY or LIMIT inside a
+        # compound. The compound is then ordered by position (last_message, conversation).
+        parts = [cls.select(SQL("*")).from_(walk.alias(f"w{n}")) for n, walk in enumerate(walks)]
+        newest = reduce(operator.add, parts).order_by(SQL("2 DESC"), SQL("3 DESC")).limit(limit)
+        ids = [row_id for row_id, _, _ in newest.tuples()]
+        if not ids:
+            return []
         last_sender = User.alias("last_sender")
         return list(
             cls.select(cls, Conversation, last_sender)
             .join(Conversation)
             .join(last_sender, JOIN.LEFT_OUTER, on=(Conversation.last_sender == last_sender.id))
-            .where((cls.user == user) & (cls.read == False))
-            .order_by(cls.last_message.desc())
-            .limit(limit)
+            .where(cls.id.in_(ids))
+            .order_by(*_inbox_order())
         )
 
     @classmethod
@@ -476,7 +501,7 @@ def copies_of(user: User) -> Any:
 def count_copies_of(user: User, participant_only: bool) -> Any:
     """A query to count a user's copies: over ``participant`` alone (an index scan) when
     every condition names only ``Participant``, else with the joins of :func:`copies_of`."""
-    query = Participant.select(Participant.id).where(Participant.user == user)
+    query = Participant.select(Participant.conversation).where(Participant.user == user)
     if participant_only:
         return query
     return _with_people(query.join(Conversation))

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from kernel.auth import counts_unread
 from kernel.models import Participant
+from kernel.plugins import current_hooks
 from kernel.web.sessions import background_poll
 
 blueprint = Blueprint("dashboard", __name__)
@@ -14,7 +15,8 @@ blueprint = Blueprint("dashboard", __name__)
 
 @blueprint.get("/")
 def index() -> str:
-    return render_template("dashboard.html", queue=Participant.unread_queue(g.user))
+    folders = [message_type.key for message_type in current_hooks().message_types()]
+    return render_template("dashboard.html", queue=Participant.unread_queue(g.user, folders))
 
 
 @blueprint.get("/badge")
