@@ -9,13 +9,11 @@ runs before anything is written, and a refused call changes nothing.
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, g, request, url_for
 from werkzeug.wrappers import Response
 
 from kernel import access, messaging
-from kernel.api.body import json_object_body
+from kernel.api.body import json_object_body, parse_json
 from kernel.api.envelopes import ApiError, web_message
 from kernel.api.openapi import documented, query_parameter
 from kernel.api.recipients import picked_count, selection_from_body
@@ -130,10 +128,7 @@ def _reply_text() -> str:
     except UnicodeDecodeError:
         raise ApiError(400, "The reply must be UTF-8 text.") from None
     if request.mimetype == "application/json":
-        try:
-            text = json.loads(text) if text.strip() else ""
-        except ValueError as error:
-            raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+        text = parse_json(text) if text.strip() else ""
         if not isinstance(text, str):
             raise ApiError(400, 'A JSON reply must be a string, e.g. "Thanks"; or send text/plain.')
     return text
