@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from kernel.models import ApiToken, UserGroup, UserGroupMember
 from kernel.models.clock import utcnow
+from kernel.uid import is_valid_uid
 
 blueprint = Blueprint("profile", __name__)
 
@@ -102,7 +103,8 @@ def create_token() -> Response:
 
 @blueprint.post("/profile/tokens/<uid>/revoke")
 def revoke_token(uid: str) -> Response | str:
-    token = ApiToken.get_or_none((ApiToken.uid == uid) & (ApiToken.owner == g.user))
+    mine = (ApiToken.uid == uid) & (ApiToken.owner == g.user)
+    token = ApiToken.get_or_none(mine) if is_valid_uid(uid) else None
     if token is None:
         abort(404)
     if request.form.get("confirm") != "yes":
