@@ -103,7 +103,7 @@ def acting_for(caller: User, *names: str) -> User:
         return caller
     if not is_superuser(caller):
         raise ApiError(403, "You may only change your own copies of conversations.")
-    target = User.get_or_none(User.uid == uid)
+    target = User.get_or_none(User.uid == uid) if is_valid_uid(uid) else None
     if target is None:
         raise ApiError(404, f"No user with uid: {uid}")
     return target
