@@ -179,6 +179,7 @@ def test_token_form_rejects_bad_input_and_creates_nothing(app, people, sign_in):
         ({"name": "Old", "expires": "2001-01-01"}, "in the past"),
         ({"name": "Bad", "expires": "31/12/2099"}, "YYYY-MM-DD"),
         ({"name": "Forever", "expires": "9999-12-31"}, "before 9999-12-31"),
+        ({"name": "Backup\x00", "expires": ""}, "contains a NUL character"),
     ]
     for form, message in cases:
         response = ana.post("/profile/tokens", form)

@@ -89,6 +89,9 @@ def create_token() -> Response:
         errors["name"] = "Name the token after what will use it, e.g. “Backup script”."
     elif len(name) > MAX_NAME_LENGTH:
         errors["name"] = f"Use at most {MAX_NAME_LENGTH} characters."
+    elif "\x00" in name:
+        # PostgreSQL cannot store it (SQLite can): refused alike on both.
+        errors["name"] = "The name contains a NUL character (code 0), which cannot be stored."
     expires, expiry_error = _expiry(raw_expiry)
     if expiry_error:
         errors["expires"] = expiry_error
