@@ -278,6 +278,23 @@ def test_the_unread_queue_is_the_ten_newest_unread_across_folders(app, browser, 
     ]  # fmt: skip
 
 
+def test_bulk_with_only_malformed_conversation_ids_selects_nothing(browser, converse, people):
+    # Not rows of the list: with NUL they were a 500 on PostgreSQL, which refuses it.
+    conversation = converse()
+    browser.login("ben")
+    for action in ("read", "remove", "followup"):
+        response = browser.post(
+            "/messages/PRIVATE/bulk",
+            {"action": action, "conversation": ["a\x00", "x" * 300], "confirm": "yes"},
+        )
+        assert response.status_code == 400
+        assert "Select at least one conversation." in response.get_data(as_text=True)
+    ben = Participant.get(
+        (Participant.user == people["ben"].id) & (Participant.conversation == conversation.id)
+    )
+    assert (ben.read, ben.follow_up) == (False, False)
+
+
 def test_bulk_remove_of_conversations_not_in_my_inbox_says_so(browser, converse):
     conversation = converse()
     browser.login("eve")

@@ -7,12 +7,11 @@ or some were (WARNING, the refused ones listed with their errors), 409 when none
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, g, request
 from werkzeug.wrappers import Response
 
 from kernel.access import has_authority
+from kernel.api.body import parse_json
 from kernel.api.envelopes import ApiError, json_response
 from kernel.api.openapi import documented
 from plugins.system_alerts.results import EXAMPLE, ResultsFormatError, store_results
@@ -59,10 +58,7 @@ def post_results() -> Response:
     raw = request.get_data(cache=False, as_text=True)
     if not raw.strip():
         raise ApiError(400, f"Send validation results as JSON, e.g. {EXAMPLE}.")
-    try:
-        payload = json.loads(raw)
-    except ValueError as error:
-        raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+    payload = parse_json(raw)
     try:
         report = store_results(payload)
     except ResultsFormatError as error:

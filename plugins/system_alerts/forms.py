@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from kernel.db import database
 from kernel.models import UserGroup
+from kernel.web.admin.form_input import chosen
 from plugins.system_alerts.models import (
     Importance,
     NotificationTemplate,
@@ -41,9 +42,8 @@ def _unique_name(model, name: str, current, errors: dict) -> None:
 
 
 def _picked(form: MultiDict, name: str, model, label: str, errors: dict) -> list:
-    uids = list(dict.fromkeys(form.getlist(name)))
-    found = list(model.select().where(model.uid.in_(uids))) if uids else []
-    if len(found) != len(uids):
+    found, all_found = chosen(model, form.getlist(name))
+    if not all_found:
         errors[name] = f"Choose {label} from the list; one of them no longer exists."
     return found
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from kernel.access import is_superuser
 from kernel.models import UserGroup
+from kernel.web.admin.form_input import row_or_404
 from plugins.system_alerts.forms import save_rule, save_template
 from plugins.system_alerts.models import NotificationTemplate, RuleTemplate, ValidationRule
 from plugins.system_alerts.rendering import VARIABLES
@@ -107,7 +108,7 @@ def create_rule():
 
 @blueprint.route("/validation/rules/<uid>", methods=["GET", "POST"])
 def edit_rule(uid: str):
-    return _rule_page(ValidationRule.get_or_none(ValidationRule.uid == uid) or abort(404))
+    return _rule_page(row_or_404(ValidationRule, uid))
 
 
 @blueprint.route("/validation/templates/new", methods=["GET", "POST"])
@@ -117,5 +118,4 @@ def create_template():
 
 @blueprint.route("/validation/templates/<uid>", methods=["GET", "POST"])
 def edit_template(uid: str):
-    found = NotificationTemplate.get_or_none(NotificationTemplate.uid == uid)
-    return _template_page(found or abort(404))
+    return _template_page(row_or_404(NotificationTemplate, uid))

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from kernel.contributions import RecipientKind
-from kernel.messaging import SendError, check_send_rate, send_to_selection
+from kernel.messaging import SendError, check_send_rate, client_metadata, send_to_selection
 from kernel.models import Conversation, Participant
 from kernel.plugins import current_hooks
 from kernel.web.render import page_or_block, wants_partial
@@ -120,7 +120,7 @@ def _send(form: ComposeForm, kinds: dict[str, RecipientKind]) -> Response:
             subject=form.subject,
             text=form.text,
             message_type=PRIVATE,
-            metadata=f"User-agent: {request.user_agent.string}"[:255],
+            metadata=client_metadata(request.user_agent.string),
         )
     except SendError as error:
         where = error.field or ("form" if error.http_status == 429 else "recipients")

@@ -61,6 +61,14 @@ def check_text(text: str | None, limits: dict) -> None:
 NUL_CHARACTER = "The {what} contains a NUL character (code 0), which cannot be stored."
 
 
+def client_metadata(user_agent: str) -> str | None:
+    """What a message keeps about the program that sent it: its User-Agent, cut to fit."""
+    if not user_agent:
+        return None
+    # NUL cannot be stored on PostgreSQL; a header is no reason to refuse a message.
+    return f"User-agent: {user_agent}".replace("\x00", "")[: Message.metadata.max_length]
+
+
 def check_send_rate(user: User, limits: Mapping[str, Any]) -> None:
     """Refuse a new conversation from a user who has started too many just now.
 

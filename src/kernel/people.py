@@ -277,7 +277,10 @@ def role_problems(
     bad = [
         a
         for a in authorities
-        if not AUTHORITY_PATTERN.match(a) or len(a) > RoleAuthority.authority.max_length
+        # isprintable: no control character, NUL included (PostgreSQL cannot store NUL).
+        if not AUTHORITY_PATTERN.match(a)
+        or not a.isprintable()
+        or len(a) > RoleAuthority.authority.max_length
     ]
     return _found(
         {

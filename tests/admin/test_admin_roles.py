@@ -58,6 +58,7 @@ def test_a_role_with_all_makes_its_users_administrators(app, admin: Browser, sig
         ({"name": "r" * 231}, "name", "at most 230 characters"),
         ({"name": "Spaces", "authorities": "F_USER ADD"}, "authorities", "single words"),
         ({"name": "Long", "authorities": "A" * 256}, "authorities", "at most 255"),
+        ({"name": "NUL", "authorities": "F_USER\x00ADD"}, "authorities", "single words"),
     ],
 )
 def test_create_role_refuses_bad_input_and_creates_nothing(
@@ -83,6 +84,17 @@ def test_edit_a_role_renames_it_and_replaces_its_authorities(app, admin: Browser
     with app.app_context():
         changed = UserRole.get_by_id(role.id)
         assert changed.name == "Messenger" and changed.authority_names() == ["F_SEND_EMAIL"]
+
+
+def test_edit_role_refuses_a_control_character_in_an_authority(app, admin: Browser):
+    # NUL reached PostgreSQL, which refuses it: a 500 there, stored on SQLite.
+    with app.app_context():
+        role = ensure_role("Messaging user", ["M_dhis-web-messaging"])
+    response = admin.post(f"/admin/roles/{role.uid}", {"name": "M", "authorities": "F_A\x00B"})
+    assert response.status_code == 400
+    assert "single words" in page_text(response)
+    with app.app_context():
+        assert UserRole.get_by_id(role.id).authority_names() == ["M_dhis-web-messaging"]
 
 
 def test_edit_role_keeps_typed_values_on_error(app, admin: Browser):

@@ -81,6 +81,13 @@ def test_malformed_and_unsupported_authorization_is_401(app, people):
         assert_error(response, 401)
 
 
+def test_basic_credentials_with_characters_outside_ascii_are_401_not_a_500(app, people):
+    # Headers arrive as Latin-1 text; base64 refuses such text with its own ValueError.
+    for header in ("Basic \xff\xfe", "Basic YW5h\u00e9", "Basic \u00e2\u0080\u00ae"):
+        response = ApiClient(app, {"Authorization": header}).get("/api/me")
+        assert_error(response, 401, "Malformed Basic credentials.")
+
+
 def test_basic_credentials_do_not_fall_back_to_the_session(app, people, sign_in):
     ana = sign_in(app, "ana")
     response = ana.client.get("/api/me", headers=basic("ana", "wrong"))
@@ -172,6 +179,7 @@ def test_token_form_rejects_bad_input_and_creates_nothing(app, people, sign_in):
         ({"name": "Old", "expires": "2001-01-01"}, "in the past"),
         ({"name": "Bad", "expires": "31/12/2099"}, "YYYY-MM-DD"),
         ({"name": "Forever", "expires": "9999-12-31"}, "before 9999-12-31"),
+        ({"name": "Backup\x00", "expires": ""}, "contains a NUL character"),
     ]
     for form, message in cases:
         response = ana.post("/profile/tokens", form)

@@ -185,6 +185,13 @@ def test_query_search_narrows_within_the_callers_copies(api, converse):
     assert listed(api("ben"), "query=fridge") == ["Fridge broken"]
 
 
+def test_query_with_a_nul_character_is_a_400(api, converse):
+    # PostgreSQL refuses NUL in a query; SQLite found nothing. Both now answer alike.
+    converse(subject="Fridge broken")
+    response = api("ben").get("/api/messageConversations?query=Fridge%00")
+    assert_error(response, 400, "query contains a NUL character (code 0).")
+
+
 def test_query_string_with_an_unknown_operator_is_a_400(api, converse):
     response = api("ben").get("/api/messageConversations?queryString=x&queryOperator=eq")
     assert_error(response, 400, "queryOperator must be one of token, ilike")
@@ -339,6 +346,11 @@ def test_only_all_users_may_change_another_users_state(api, converse, people):
         404,
         "No user with uid: abcdefghijk",
     )
+    for name in ("user", "userUid"):
+        # A malformed uid is not looked up (with NUL, PostgreSQL refused the query).
+        url = f"/api/messageConversations/{conversation.uid}/unread?{name}=ben%00"
+        assert_error(api("admin").post(url), 404, "No user with uid: ben\x00")
+    assert own_state(people, "ben", conversation).read is True
 
 
 def test_single_read_and_unread(api, converse, people):

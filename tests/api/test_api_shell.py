@@ -181,6 +181,9 @@ def test_typed_filters_check_their_values(api, converse):
         ("filter=lastMessage:gt:0001-01-01T00:00:00%2B14:00", "must be a date or time"),
         ("filter=status:eq:DONE", "not a valid status; use one of NONE, OPEN"),
         ("filter=read:like:true", "Operator 'like' is not supported for read"),
+        ("filter=subject:eq:a%00b", "value for subject contains a NUL character"),
+        ("filter=id:in:[abc,d%00]", "value for id contains a NUL character"),
+        ("filter=messageType:!eq:%00", "value for messageType contains a NUL character"),
     ]:
         assert_error(client.get(f"/api/messageConversations?{query}"), 400, message)
 

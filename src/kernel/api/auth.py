@@ -10,7 +10,6 @@ like the pages' forms. Every refusal is a 401 JSON envelope with ``WWW-Authentic
 from __future__ import annotations
 
 import base64
-import binascii
 from urllib.parse import urlsplit
 
 from flask import current_app, g, request
@@ -38,7 +37,9 @@ def _unauthorized(message: str) -> ApiError:
 def _basic_user(credentials: str) -> User:
     try:
         decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:
+        # binascii.Error and UnicodeDecodeError are ValueErrors, and so is the refusal of a
+        # header holding characters outside ASCII (headers arrive decoded as Latin-1).
         raise _unauthorized("Malformed Basic credentials.") from None
     username, colon, password = decoded.partition(":")
     if not colon or not username or not password:

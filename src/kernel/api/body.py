@@ -1,4 +1,5 @@
-"""Reading what clients send: JSON bodies of conversation ids, and the ``user`` parameter.
+"""Reading what clients send: JSON text (every API body goes through :func:`parse_json`),
+JSON bodies of conversation ids, and the ``user`` parameter.
 
 Everything is checked before anything changes, and every problem is a 400 saying what
 was expected.
@@ -20,6 +21,34 @@ MAX_IDS = 1000
 # A thousand quoted uids take about 15 kB; anything much larger is not a list of ids.
 MAX_BODY_BYTES = 64 * 1024
 EXAMPLE = '["a1B2c3D4e5F", "b2C3d4E5f6G"]'
+
+
+def parse_json(raw: bytes | str) -> object:
+    """JSON text as Python values, if every string in it is text a database can store.
+
+    :raises ApiError: 400 for malformed JSON, nesting too deep to parse, or a string holding
+        half of a UTF-16 surrogate pair (``"\\ud800"``).
+    """
+    too_deep = ApiError(400, "The body is nested too deeply to be read as JSON.")
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError as error:
+        raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+    try:
+        # Python's parser accepts half a surrogate pair, escaped or as UTF-8 bytes, and
+        # neither database can store it; encoding the whole value finds one at C speed.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(
+            400,
+            "The body is not valid JSON text: it holds half of a surrogate pair "
+            "(an escape from \\ud800 to \\udfff without its other half).",
+        ) from None
+    except RecursionError:
+        raise too_deep from None
+    return data
 
 
 def check_uids(values: Iterable[object], what: str = "conversation id") -> list[str]:
@@ -54,10 +83,7 @@ def uid_array_body() -> list[str]:
     raw = request.get_data(cache=True, as_text=True)
     if not raw.strip():
         raise ApiError(400, f"Send a JSON array of conversation ids, e.g. {EXAMPLE}.")
-    try:
-        data = json.loads(raw)
-    except ValueError as error:
-        raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+    data = parse_json(raw)
     if not isinstance(data, list):
         raise ApiError(400, f"The body must be a JSON array of conversation ids, e.g. {EXAMPLE}.")
     return check_uids(data)
@@ -77,7 +103,7 @@ def acting_for(caller: User, *names: str) -> User:
         return caller
     if not is_superuser(caller):
         raise ApiError(403, "You may only change your own copies of conversations.")
-    target = User.get_or_none(User.uid == uid)
+    target = User.get_or_none(User.uid == uid) if is_valid_uid(uid) else None
     if target is None:
         raise ApiError(404, f"No user with uid: {uid}")
     return target
@@ -87,17 +113,14 @@ def json_body(max_bytes: int, example: str) -> object:
     """The request body parsed as JSON, refused unread when over ``max_bytes``.
 
     :param example: a short example of what the endpoint expects, for the error message.
-    :raises ApiError: 400 for an empty or malformed body.
+    :raises ApiError: 400 for an empty or malformed body (see :func:`parse_json`).
     :raises RequestEntityTooLarge: (413) for a body over ``max_bytes``, before it is read.
     """
     request.max_content_length = max_bytes
     raw = request.get_data(cache=True)
     if not raw.strip():
         raise ApiError(400, f"Send a JSON body, e.g. {example}.")
-    try:
-        return json.loads(raw)
-    except ValueError as error:
-        raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+    return parse_json(raw)
 
 
 def json_object_body(max_bytes: int, example: str) -> dict:

@@ -63,6 +63,8 @@ def conversations() -> Response:
     caller = current_caller()
     conditions = []
     query = (request.args.get("query") or "").strip()
+    if "\x00" in query:
+        raise ApiError(400, "query contains a NUL character (code 0).")
     if query:
         # DHIS2 matches id or name; inside the caller's own rows, like every filter.
         conditions.append((Conversation.uid == query) | Conversation.subject.contains(query))

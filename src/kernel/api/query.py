@@ -111,6 +111,9 @@ class ApiProperty:
 
 
 def _parse_value(prop: ApiProperty, raw: str) -> Any:
+    if "\x00" in raw:
+        # No property holds NUL, and PostgreSQL refuses it in a query (SQLite does not).
+        raise ApiError(400, f"The value for {prop.name} contains a NUL character (code 0).")
     if prop.type == BOOLEAN:
         if raw.lower() not in ("true", "false"):
             raise ApiError(400, f"Value '{raw}' for {prop.name} must be true or false.")

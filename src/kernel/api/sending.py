@@ -9,18 +9,16 @@ runs before anything is written, and a refused call changes nothing.
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, g, request, url_for
 from werkzeug.wrappers import Response
 
 from kernel import access, messaging
-from kernel.api.body import json_object_body
+from kernel.api.body import json_object_body, parse_json
 from kernel.api.envelopes import ApiError, web_message
 from kernel.api.openapi import documented, query_parameter
 from kernel.api.recipients import picked_count, selection_from_body
 from kernel.messaging import SendError
-from kernel.models import Conversation, Message
+from kernel.models import Conversation
 from kernel.plugins import current_hooks
 from kernel.uid import is_valid_uid
 
@@ -33,7 +31,6 @@ CREATED = "Message conversation created"
 MAX_MESSAGE_BODY_BYTES = 1024 * 1024
 MESSAGE_EXAMPLE = '{"subject": "…", "text": "…", "users": [{"id": "a1B2c3D4e5F"}]}'
 RECIPIENTS_EXAMPLE = '{"users": [{"id": "a1B2c3D4e5F"}], "userGroups": []}'
-METADATA_LENGTH = Message.metadata.max_length
 
 
 def _recipients_body_schema(with_message: bool) -> dict:
@@ -66,14 +63,6 @@ def _refused(error: SendError) -> ApiError:
     if error.http_status == 429:
         headers["Retry-After"] = str(current_app.config["SEND_RATE_WINDOW_SECONDS"])
     return ApiError(error.http_status, error.message, headers)
-
-
-def _user_agent_metadata() -> str | None:
-    agent = request.user_agent.string
-    if not agent:
-        return None
-    # NUL cannot be stored on PostgreSQL; a header is no reason to refuse a message.
-    return f"User-agent: {agent}".replace("\x00", "")[:METADATA_LENGTH]
 
 
 def _created(conversation: Conversation) -> Response:
@@ -113,7 +102,7 @@ def create() -> Response:
             subject=subject,
             text=text,
             message_type=PRIVATE,
-            metadata=_user_agent_metadata(),
+            metadata=messaging.client_metadata(request.user_agent.string),
         )
     except SendError as error:
         raise _refused(error) from None
@@ -130,10 +119,7 @@ def _reply_text() -> str:
     except UnicodeDecodeError:
         raise ApiError(400, "The reply must be UTF-8 text.") from None
     if request.mimetype == "application/json":
-        try:
-            text = json.loads(text) if text.strip() else ""
-        except ValueError as error:
-            raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+        text = parse_json(text) if text.strip() else ""
         if not isinstance(text, str):
             raise ApiError(400, 'A JSON reply must be a string, e.g. "Thanks"; or send text/plain.')
     return text
@@ -189,9 +175,8 @@ def reply(uid: str) -> Response:
         raise _refused(error) from None
     if participant is None:
         messaging.add_participants(conversation, [user.id])
-    messaging.add_reply(
-        conversation, user, text, internal=internal, metadata=_user_agent_metadata()
-    )
+    metadata = messaging.client_metadata(request.user_agent.string)
+    messaging.add_reply(conversation, user, text, internal=internal, metadata=metadata)
     return _created(conversation)
 
 

@@ -43,7 +43,7 @@ from peewee import (
 from kernel.db import BaseModel, is_sqlite
 from kernel.models.clock import utcnow
 from kernel.models.users import User
-from kernel.uid import generate_uid
+from kernel.uid import generate_uid, is_valid_uid
 
 if TYPE_CHECKING:
     from kernel.search import Matches
@@ -83,7 +83,8 @@ class Conversation(BaseModel):
 
     @classmethod
     def by_uid(cls, uid: str) -> Conversation | None:
-        return cls.get_or_none(cls.uid == uid)
+        # A malformed uid names nothing; looking it up could fail (PostgreSQL refuses NUL).
+        return cls.get_or_none(cls.uid == uid) if is_valid_uid(uid) else None
 
     @classmethod
     def started_by_since(cls, user: User, since: datetime) -> int:

@@ -31,6 +31,7 @@ from kernel.search import (
     find_matches,
     parse_query,
 )
+from kernel.uid import is_valid_uid
 from kernel.web.admin.form_input import page_number
 from kernel.web.render import page_or_block, wants_partial
 
@@ -142,7 +143,9 @@ def bulk(type_key: str) -> Response | tuple[str, int] | str:
     """Apply one action to the selected conversations, all of them the user's own copies."""
     message_type = _folder(type_key)
     action = request.form.get("action", "")
-    uids = request.form.getlist("conversation")
+    # A ticked row sends a uid; anything else was not a row (PostgreSQL refuses NUL in a
+    # query, so it is not even looked up).
+    uids = [uid for uid in request.form.getlist("conversation") if is_valid_uid(uid)]
     back = {k: v for k, v in request.form.items() if k.startswith("keep_")}
     list_args = {k[len("keep_") :]: v for k, v in back.items()}
     plugin_actions = {a.key: a for a in current_hooks().bulk_actions(g.user, message_type.key)}

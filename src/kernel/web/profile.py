@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from kernel.models import ApiToken, UserGroup, UserGroupMember
 from kernel.models.clock import utcnow
+from kernel.uid import is_valid_uid
 
 blueprint = Blueprint("profile", __name__)
 
@@ -88,6 +89,9 @@ def create_token() -> Response:
         errors["name"] = "Name the token after what will use it, e.g. “Backup script”."
     elif len(name) > MAX_NAME_LENGTH:
         errors["name"] = f"Use at most {MAX_NAME_LENGTH} characters."
+    elif "\x00" in name:
+        # PostgreSQL cannot store it (SQLite can): refused alike on both.
+        errors["name"] = "The name contains a NUL character (code 0), which cannot be stored."
     expires, expiry_error = _expiry(raw_expiry)
     if expiry_error:
         errors["expires"] = expiry_error
@@ -102,7 +106,8 @@ def create_token() -> Response:
 
 @blueprint.post("/profile/tokens/<uid>/revoke")
 def revoke_token(uid: str) -> Response | str:
-    token = ApiToken.get_or_none((ApiToken.uid == uid) & (ApiToken.owner == g.user))
+    mine = (ApiToken.uid == uid) & (ApiToken.owner == g.user)
+    token = ApiToken.get_or_none(mine) if is_valid_uid(uid) else None
     if token is None:
         abort(404)
     if request.form.get("confirm") != "yes":

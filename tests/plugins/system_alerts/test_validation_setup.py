@@ -55,6 +55,8 @@ def test_bad_rule_input_is_shown_next_to_the_field_and_nothing_is_saved(app, peo
             "no longer",
         ),
         ({"name": "x" * 231, "importance": "LOW"}, "name", "at most 230 characters"),
+        # NUL is refused by PostgreSQL; such a pick is not looked up at all.
+        ({"name": "New", "importance": "LOW", "templates": "a\x00"}, "templates", "no longer"),
     ]:
         response = admin.post("/validation/rules/new", form)
         page = response.get_data(as_text=True)
@@ -85,6 +87,7 @@ def test_create_a_template_and_refuse_bad_input(app, managers, sign_in):
         ({"groups": ""}, "groups"),
         ({"send_strategy": "SOMETIMES"}, "send_strategy"),
         ({"message_template": " "}, "message_template"),
+        ({"groups": [managers.uid, "a\x00"]}, "groups"),
     ]:
         response = admin.post("/validation/templates/new", {**good, **change})
         assert response.status_code == 400

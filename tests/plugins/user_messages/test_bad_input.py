@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kernel.models import Conversation, Message
 from tests.plugins.user_messages.conftest import HTMX, conversation_uid, counts, send
 
 COMPOSE = "/messages/PRIVATE/create"
@@ -70,3 +71,18 @@ def test_broken_add_participant_input_is_answered_without_a_server_error(app, te
         assert ana.get(f"/conversations/{uid}?{query}").status_code == 200
     response = ana.post(f"/conversations/{uid}/actions/add_participants", {"recipient": "u:\x00"})
     assert response.status_code == 400
+
+
+def test_a_nul_character_in_the_user_agent_is_left_out_of_the_message(app, team, sign_in):
+    # PostgreSQL refused the header's NUL when storing it: a 500 there, not on SQLite.
+    ana = sign_in(app, "ana")
+    response = ana.post(
+        COMPOSE,
+        {"recipient": [f"user:{team['ben'].uid}"], "subject": "S", "text": "T", "send": "1"},
+        headers={"User-Agent": "district-app\x00/1.0 " + "x" * 400},
+    )
+    uid = conversation_uid(response)
+    with app.app_context():
+        (message,) = Message.select().join(Conversation).where(Conversation.uid == uid)
+    assert message.metadata.startswith("User-agent: district-app/1.0 x")
+    assert len(message.metadata) == 255
