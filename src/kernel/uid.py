@@ -6,7 +6,8 @@ import string
 
 _LETTERS = string.ascii_letters
 _ALPHANUMERIC = string.ascii_letters + string.digits
-UID_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9]{10}$")
+# \Z, not $: "$" also matches before a final newline, which let "A1234567890\n" pass.
+UID_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9]{10}\Z")
 
 
 def generate_uid() -> str:
