@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from kernel.json_text import JsonTextError, load_json_file
 from plugins.system_alerts.results import ResultsFormatError, store_results
 
 MAX_ERRORS_SHOWN = 50
@@ -21,9 +21,9 @@ def import_validation_results(file: Path) -> None:
     from tqdm import tqdm
 
     try:
-        payload = json.loads(file.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{file} is not valid JSON: {error}.") from error
+        payload = load_json_file(file)
+    except JsonTextError as error:
+        raise click.ClickException(str(error)) from None
     with tqdm(total=0, unit=" results", desc="Importing", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:

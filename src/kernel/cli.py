@@ -14,6 +14,7 @@ import click
 from flask import Flask
 
 from kernel.db import close_connections
+from kernel.json_text import JsonTextError, load_json_file
 from kernel.plugins import PluginError
 
 if TYPE_CHECKING:
@@ -339,15 +340,9 @@ def _import_with_progress_bar(
 
 def _read_json(file: Path) -> Any:
     try:
-        return json.loads(file.read_bytes())
-    except json.JSONDecodeError as error:
-        raise click.ClickException(
-            f"{file} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from error
-    except UnicodeDecodeError as error:
-        raise click.ClickException(f"{file} is not a JSON text file (UTF-8).") from error
-    except OSError as error:
-        raise click.ClickException(f"Cannot read {file}: {error.strerror}.") from error
+        return load_json_file(file)
+    except JsonTextError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _counts(stats: dict[str, int]) -> str:

@@ -109,7 +109,9 @@ def test_many_errors_are_cut_short(app, metadata_file):
     [
         ('{"users": [', "is not valid JSON: Expecting value at line 1, column 12."),
         ("", "is not valid JSON"),
-        (b"\x80\x81\x82", "is not a JSON text file (UTF-8)."),
+        (b"\x80\x81\x82", "is not valid JSON: it is not UTF-8 text."),
+        ('{"users": [{"firstName": "\\ud800"}]}', "holds half of a surrogate pair"),
+        ("[" * 200_000, "is nested too deeply to be read as JSON."),
         ("[]", "must be a JSON object of lists"),
         ('{"users": {"id": "x"}}', '"users" must be a list of objects.'),
         (

@@ -14,6 +14,7 @@ from flask import request
 
 from kernel.access import is_superuser
 from kernel.api.envelopes import ApiError
+from kernel.json_text import JsonTextError, load_json_text
 from kernel.models import User
 from kernel.uid import is_valid_uid
 
@@ -27,28 +28,12 @@ def parse_json(raw: bytes | str) -> object:
     """JSON text as Python values, if every string in it is text a database can store.
 
     :raises ApiError: 400 for malformed JSON, nesting too deep to parse, or a string holding
-        half of a UTF-16 surrogate pair (``"\\ud800"``).
+        half of a UTF-16 surrogate pair (``"\\ud800"``); see :mod:`kernel.json_text`.
     """
-    too_deep = ApiError(400, "The body is nested too deeply to be read as JSON.")
     try:
-        data = json.loads(raw)
-    except RecursionError:
-        raise too_deep from None
-    except ValueError as error:
-        raise ApiError(400, f"The body is not valid JSON: {error}.") from None
-    try:
-        # Python's parser accepts half a surrogate pair, escaped or as UTF-8 bytes, and
-        # neither database can store it; encoding the whole value finds one at C speed.
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise ApiError(
-            400,
-            "The body is not valid JSON text: it holds half of a surrogate pair "
-            "(an escape from \\ud800 to \\udfff without its other half).",
-        ) from None
-    except RecursionError:
-        raise too_deep from None
-    return data
+        return load_json_text(raw)
+    except JsonTextError as error:
+        raise ApiError(400, f"The body {error}.") from None
 
 
 def check_uids(values: Iterable[object], what: str = "conversation id") -> list[str]:

@@ -121,3 +121,13 @@ def test_cli_refuses_files_that_are_not_results(app, rules, tmp_path):
     path.write_text('{"organisationUnits": []}')
     ran = CliRunner().invoke(main, ["import-validation-results", str(path)], obj={"app": app})
     assert ran.exit_code != 0 and "Send a list of validation results" in ran.output
+    # What the parser accepts but nothing can store or walk: a clear error, no traceback.
+    for text, message in [
+        ('[{"id": "\\udc00"}]', "half of a surrogate pair"),
+        ("[" * 200_000, "nested too deeply"),
+    ]:
+        path.write_text(text)
+        ran = CliRunner().invoke(main, ["import-validation-results", str(path)], obj={"app": app})
+        assert ran.exit_code == 1 and message in ran.output, ran.output
+        assert ran.exception is None or isinstance(ran.exception, SystemExit)
+    assert ValidationResult.select().count() == 0
