@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from kernel.access import is_superuser
 from kernel.models import User
-from kernel.web.admin.form_input import page_number
+from kernel.web.paging import page_number
 from kernel.web.render import page_or_block
 from plugins.orgunit_routing.models import OrgUnit, OrgUnitGroup, OrgUnitGroupMember, UserOrgUnit
 

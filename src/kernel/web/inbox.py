@@ -32,7 +32,7 @@ from kernel.search import (
     parse_query,
 )
 from kernel.uid import is_valid_uid
-from kernel.web.admin.form_input import page_number
+from kernel.web.paging import page_number
 from kernel.web.render import page_or_block, wants_partial
 
 blueprint = Blueprint("inbox", __name__)

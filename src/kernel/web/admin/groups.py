@@ -25,7 +25,8 @@ from kernel.people import (
     remove_group_members,
     update_group,
 )
-from kernel.web.admin.form_input import chosen, page_number, row_or_404, search_text, text
+from kernel.web.admin.form_input import chosen, row_or_404, search_text, text
+from kernel.web.paging import page_number
 from kernel.web.render import page_or_block, wants_partial
 
 blueprint = Blueprint("groups", __name__, url_prefix="/groups")

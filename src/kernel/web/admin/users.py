@@ -29,7 +29,8 @@ from kernel.people import (
     update_user,
     user_details_problems,
 )
-from kernel.web.admin.form_input import chosen, page_number, row_or_404, search_text, text
+from kernel.web.admin.form_input import chosen, row_or_404, search_text, text
+from kernel.web.paging import page_number
 from kernel.web.render import page_or_block
 
 blueprint = Blueprint("users", __name__, url_prefix="/users")
