@@ -156,7 +156,7 @@ def _page_result(
         floor,
         limit=f"p95 ≤ {limit:g} ms",
         verdict="met" if p95 <= limit else "MISSED",
-        note=f"{len(statements)} queries",
+        note=f"{len(statements)} {'query' if len(statements) == 1 else 'queries'}",
     )
 
 
