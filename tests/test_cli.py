@@ -127,25 +127,32 @@ def test_demo_command_serves_a_login_page_where_admin_district_logs_in(tmp_path)
         text=True,
     )
     try:
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
-                page = opener.open(base + "/login", timeout=5).read().decode()
+                urllib.request.urlopen(base + "/login", timeout=5).read()
                 break
             except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:
                     output = server.stdout.read() if server.poll() is not None else "no answer"
                     raise AssertionError(output) from error
                 time.sleep(0.2)
-        token = page.split('name="csrf_token" value="')[1].split('"')[0]
-        data = urllib.parse.urlencode(
-            {"csrf_token": token, "username": "admin", "password": "district"}
-        ).encode()
-        dashboard = opener.open(base + "/login", data=data, timeout=10).read().decode()
-        assert "Unread messages" in dashboard
-        assert "John Traore" in dashboard
+        # Several people, one after another, on the 2 workers: each gets a session of
+        # their own and logs in (the workers once shared one request context, so only
+        # the first visitor of each could).
+        for _ in range(5):
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+            login = opener.open(base + "/login", timeout=5)
+            assert "session=" in login.headers.get("Set-Cookie", "")
+            page = login.read().decode()
+            token = page.split('name="csrf_token" value="')[1].split('"')[0]
+            data = urllib.parse.urlencode(
+                {"csrf_token": token, "username": "admin", "password": "district"}
+            ).encode()
+            dashboard = opener.open(base + "/login", data=data, timeout=10).read().decode()
+            assert "Unread messages" in dashboard
+            assert "John Traore" in dashboard
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,6 +3,7 @@ commands."""
 
 from __future__ import annotations
 
+import contextvars
 import gc
 import json
 import secrets
@@ -178,7 +179,12 @@ def _serve(app: Flask, host: str, port: int, workers: int) -> None:
         def load(self) -> Flask:
             return app
 
-    Server().run()
+    # Every command runs inside the app's context (MailroomGroup.invoke). Workers forked
+    # from it would inherit that context, and Flask reuses a pushed app context for each
+    # request: every request of a worker shared one `g`, so the first visitor's CSRF
+    # token was served to everyone after (whose login then failed) and per-request caches
+    # outlived their request. The server runs in an empty context instead.
+    contextvars.Context().run(Server().run)
 
 
 def _check_migrated(app: Flask) -> None:
