@@ -25,3 +25,15 @@ def test_a_trailing_newline_on_a_url_uid_is_a_404(app, people, sign_in, converse
     conversation = converse()
     page = sign_in(app, "ben").get(f"/conversations/{conversation.uid}%0A")
     assert page.status_code == 404
+
+
+def test_find_by_uid_finds_the_row_and_never_looks_up_a_malformed_uid(ctx, people):
+    from kernel.models import User
+    from kernel.uid import find_by_uid
+
+    ana = people["ana"]
+    assert find_by_uid(User, ana.uid).username == "ana"
+    assert find_by_uid(User, ana.uid, User.disabled == True) is None  # noqa: E712
+    # NUL would be an error from PostgreSQL, not "no such row", if it were looked up.
+    for uid in (ana.uid + "\x00", "a\x00" * 5 + "b", None, ""):
+        assert find_by_uid(User, uid) is None

@@ -22,7 +22,7 @@ from kernel.api.openapi import documented, query_parameter
 from kernel.contributions import ActionError
 from kernel.db import database
 from kernel.models import Conversation, Priority, Status, User, UserGroup, UserGroupMember
-from kernel.uid import is_valid_uid
+from kernel.uid import find_by_uid, is_valid_uid
 from plugins.feedback import tools
 from plugins.feedback.sending import FeedbackUnavailable, send_feedback
 from plugins.feedback.team import (
@@ -62,7 +62,7 @@ def _managed_conversation(uid: str, what: str) -> Conversation:
 
     :raises ApiError: 404 for an unknown id, 403 for everyone and everything else.
     """
-    conversation = Conversation.get_or_none(Conversation.uid == uid) if is_valid_uid(uid) else None
+    conversation = Conversation.by_uid(uid)
     if conversation is None:
         raise ApiError(404, "No MessageConversation found for the given ID.")
     if not (uses_feedback_tools(conversation) and is_team_member(g.user)):
@@ -267,7 +267,7 @@ def set_feedback_recipients() -> Response:
     uid = _text_body(MAX_CONFIGURATION_BODY).strip().strip('"').strip()
     if not uid:
         raise ApiError(400, "Send the user group's id as the plain-text body.")
-    group = UserGroup.get_or_none(UserGroup.uid == uid) if is_valid_uid(uid) else None
+    group = find_by_uid(UserGroup, uid)
     if group is None:
         raise ApiError(404, f"UserGroup with id {_quoted(uid)} could not be found.")
     configure_feedback_group(group)

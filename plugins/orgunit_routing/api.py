@@ -18,7 +18,7 @@ from kernel.api.fields import Field, Schema, render_one, selection_from
 from kernel.api.lists import list_response
 from kernel.api.openapi import FIELDS, LIST_PARAMETERS, documented
 from kernel.api.query import INTEGER, ApiProperty
-from kernel.uid import is_valid_uid
+from kernel.uid import find_by_uid
 from plugins.orgunit_routing.models import OrgUnit, OrgUnitGroup, OrgUnitGroupMember
 
 blueprint = Blueprint("orgunit_api", __name__, url_prefix="/api")
@@ -215,7 +215,7 @@ def organisation_unit_groups() -> Response:
 @documented([FIELDS])
 def organisation_unit_group(uid: str) -> Response:
     """One org unit group by id, with its org units."""
-    found = OrgUnitGroup.get_or_none(OrgUnitGroup.uid == uid) if is_valid_uid(uid) else None
+    found = find_by_uid(OrgUnitGroup, uid)
     if found is None:
         raise ApiError(404, f"OrganisationUnitGroup with id {uid} could not be found.")
     selection = selection_from(request.args, "*")

@@ -12,7 +12,7 @@ from peewee import CharField, ForeignKeyField, IntegerField, fn
 
 from kernel.db import BaseModel
 from kernel.models import User
-from kernel.uid import generate_uid, is_valid_uid
+from kernel.uid import find_by_uid, generate_uid
 
 # The character after "/" in ASCII: paths in [prefix + "/", prefix + "0") are the subtree.
 _AFTER_SLASH = "0"
@@ -49,8 +49,7 @@ class OrgUnit(BaseModel):
 
     @classmethod
     def by_uid(cls, uid: str) -> OrgUnit | None:
-        # A malformed uid names nothing; looking it up could fail (PostgreSQL refuses NUL).
-        return cls.get_or_none(cls.uid == uid) if is_valid_uid(uid) else None
+        return find_by_uid(cls, uid)
 
     @classmethod
     def roots(cls) -> list[OrgUnit]:

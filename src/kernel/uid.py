@@ -1,8 +1,13 @@
 """DHIS2-style identifiers: 11 characters, a letter first, then letters or digits."""
 
+from __future__ import annotations
+
 import re
 import secrets
 import string
+from typing import Any, TypeVar
+
+M = TypeVar("M")
 
 _LETTERS = string.ascii_letters
 _ALPHANUMERIC = string.ascii_letters + string.digits
@@ -17,3 +22,14 @@ def generate_uid() -> str:
 
 def is_valid_uid(value: str | None) -> bool:
     return bool(value) and UID_PATTERN.match(value) is not None
+
+
+def find_by_uid(model: type[M], uid: str | None, *conditions: Any) -> M | None:
+    """The row of ``model`` with this uid (and ``conditions``), or None.
+
+    A malformed uid names no row and is not looked up at all: PostgreSQL refuses some
+    (with NUL) outright, which would be a 500 where a 404 is meant.
+    """
+    if not is_valid_uid(uid):
+        return None
+    return model.get_or_none(model.uid == uid, *conditions)  # type: ignore[attr-defined]

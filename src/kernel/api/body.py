@@ -16,7 +16,7 @@ from kernel.access import is_superuser
 from kernel.api.envelopes import ApiError
 from kernel.json_text import JsonTextError, load_json_text
 from kernel.models import User
-from kernel.uid import is_valid_uid
+from kernel.uid import find_by_uid, is_valid_uid
 
 MAX_IDS = 1000
 # A thousand quoted uids take about 15 kB; anything much larger is not a list of ids.
@@ -88,7 +88,7 @@ def acting_for(caller: User, *names: str) -> User:
         return caller
     if not is_superuser(caller):
         raise ApiError(403, "You may only change your own copies of conversations.")
-    target = User.get_or_none(User.uid == uid) if is_valid_uid(uid) else None
+    target = find_by_uid(User, uid)
     if target is None:
         raise ApiError(404, f"No user with uid: {uid}")
     return target

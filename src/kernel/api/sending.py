@@ -20,7 +20,6 @@ from kernel.api.recipients import picked_count, selection_from_body
 from kernel.messaging import SendError
 from kernel.models import Conversation
 from kernel.plugins import current_hooks
-from kernel.uid import is_valid_uid
 
 blueprint = Blueprint("api_sending", __name__, url_prefix="/api")
 
@@ -157,7 +156,7 @@ def reply(uid: str) -> Response:
     open the conversation without taking part (an ALL user) joins it by replying.
     """
     user = g.user
-    conversation = Conversation.by_uid(uid) if is_valid_uid(uid) else None
+    conversation = Conversation.by_uid(uid)
     if conversation is None:
         raise ApiError(404, f"Message conversation does not exist: {uid}")
     participant = conversation.participant_for(user)
@@ -189,7 +188,7 @@ def add_recipients(uid: str) -> Response:
     notified and no message is added.
     """
     user = g.user
-    conversation = Conversation.by_uid(uid) if is_valid_uid(uid) else None
+    conversation = Conversation.by_uid(uid)
     if conversation is None:
         raise ApiError(404, f"No MessageConversation found with UID: {uid}")
     if conversation.participant_for(user) is None and not access.is_superuser(user):

@@ -17,7 +17,7 @@ from kernel.api.fields import render_one, selection_from
 from kernel.api.lists import list_response
 from kernel.api.openapi import FIELDS, LIST_PARAMETERS, documented
 from kernel.models import User, UserGroup
-from kernel.uid import is_valid_uid
+from kernel.uid import find_by_uid
 
 blueprint = Blueprint("api_users", __name__, url_prefix="/api")
 
@@ -50,7 +50,7 @@ def users() -> Response:
 def user(uid: str) -> Response:
     """One user by id."""
     caller = current_caller()
-    found = User.get_or_none(User.uid == uid) if is_valid_uid(uid) else None
+    found = find_by_uid(User, uid)
     if found is None:
         raise ApiError(404, f"User with id {uid} could not be found.")
     schema, _ = extended("users", people.user_schema(caller), [], caller)
@@ -84,7 +84,7 @@ def user_groups() -> Response:
 def user_group(uid: str) -> Response:
     """One user group by id."""
     caller = current_caller()
-    found = UserGroup.get_or_none(UserGroup.uid == uid) if is_valid_uid(uid) else None
+    found = find_by_uid(UserGroup, uid)
     if found is None:
         raise ApiError(404, f"UserGroup with id {uid} could not be found.")
     schema, _ = extended("userGroups", people.group_schema(caller), [], caller)

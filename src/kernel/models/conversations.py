@@ -43,7 +43,7 @@ from peewee import (
 from kernel.db import BaseModel, is_sqlite
 from kernel.models.clock import utcnow
 from kernel.models.users import User
-from kernel.uid import generate_uid, is_valid_uid
+from kernel.uid import find_by_uid, generate_uid
 
 if TYPE_CHECKING:
     from kernel.search import Matches
@@ -83,8 +83,7 @@ class Conversation(BaseModel):
 
     @classmethod
     def by_uid(cls, uid: str) -> Conversation | None:
-        # A malformed uid names nothing; looking it up could fail (PostgreSQL refuses NUL).
-        return cls.get_or_none(cls.uid == uid) if is_valid_uid(uid) else None
+        return find_by_uid(cls, uid)
 
     @classmethod
     def started_by_since(cls, user: User, since: datetime) -> int:
@@ -403,7 +402,7 @@ class Participant(BaseModel):
 
     @classmethod
     def unread_count(cls, user: User) -> int:
-        return cls.select().where((cls.user == user) & (cls.read == False)).count()
+        return cls.unread_count_of(user.id).scalar()
 
     @classmethod
     def unread_count_of(cls, user_id: int) -> Any:

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from kernel.models import ApiToken, UserGroup, UserGroupMember
 from kernel.models.clock import utcnow
-from kernel.uid import is_valid_uid
+from kernel.uid import find_by_uid
 
 blueprint = Blueprint("profile", __name__)
 
@@ -106,8 +106,7 @@ def create_token() -> Response:
 
 @blueprint.post("/profile/tokens/<uid>/revoke")
 def revoke_token(uid: str) -> Response | str:
-    mine = (ApiToken.uid == uid) & (ApiToken.owner == g.user)
-    token = ApiToken.get_or_none(mine) if is_valid_uid(uid) else None
+    token = find_by_uid(ApiToken, uid, ApiToken.owner == g.user)
     if token is None:
         abort(404)
     if request.form.get("confirm") != "yes":

@@ -8,7 +8,7 @@ from flask import abort
 from peewee import Model
 from werkzeug.datastructures import MultiDict
 
-from kernel.uid import is_valid_uid
+from kernel.uid import find_by_uid, is_valid_uid
 
 MAX_SEARCH_LENGTH = 100
 M = TypeVar("M", bound=Model)
@@ -26,7 +26,7 @@ def search_text(args: MultiDict, name: str = "q") -> str:
 
 def row_or_404(model: type[M], uid: str) -> M:
     """The row a URL names; a malformed uid is not looked up at all."""
-    row = model.get_or_none(model.uid == uid) if is_valid_uid(uid) else None
+    row = find_by_uid(model, uid)
     if row is None:
         abort(404)
     return row
